@@ -1,0 +1,29 @@
+import type { TextPart, ToolCallPart, ToolResultPart } from './content-part.js';
+
+export interface SystemMessage {
+  role: 'system';
+  content: string;
+}
+
+export interface UserMessage {
+  role: 'user';
+  content: string | TextPart[];
+}
+
+export interface AssistantMessage {
+  role: 'assistant';
+  content: string | Array<TextPart | ToolCallPart>;
+}
+
+export interface ToolMessage {
+  role: 'tool';
+  content: ToolResultPart[];
+}
+
+export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
+
+/** The text of a message's content, ignoring non-text parts. */
+export function textOf(content: string | ReadonlyArray<{ type: string; text?: string }>): string {
+  if (typeof content === 'string') return content;
+  return content.map((part) => (part.type === 'text' ? (part.text ?? '') : '')).join('');
+}

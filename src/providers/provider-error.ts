@@ -1,0 +1,59 @@
+export type ProviderErrorKind =
+  | 'rate-limit'
+  | 'overloaded'
+  | 'server'
+  | 'timeout'
+  | 'network'
+  | 'auth'
+  | 'permission'
+  | 'invalid-request'
+  | 'not-found'
+  | 'context-length'
+  | 'content-filter'
+  | 'aborted';
+
+const RETRYABLE_KINDS: ReadonlySet<ProviderErrorKind> = new Set([
+  'rate-limit',
+  'overloaded',
+  'server',
+  'timeout',
+  'network',
+]);
+
+export function isRetryableKind(kind: ProviderErrorKind): boolean {
+  return RETRYABLE_KINDS.has(kind);
+}
+
+export interface ProviderErrorDetails {
+  kind: ProviderErrorKind;
+  provider: string;
+  model?: string;
+  status?: number;
+  retryAfterMs?: number;
+  /** The vendor's own error code or type (`rate_limit_error`, `insufficient_quota`, ...). */
+  vendorCode?: string;
+  cause?: unknown;
+}
+
+/** Every failure that leaves an adapter. Its message never contains a secret. */
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+  readonly kind: ProviderErrorKind;
+  readonly retryable: boolean;
+  readonly provider: string;
+  readonly model: string | undefined;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly vendorCode: string | undefined;
+
+  constructor(message: string, details: ProviderErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.kind = details.kind;
+    this.retryable = isRetryableKind(details.kind);
+    this.provider = details.provider;
+    this.model = details.model;
+    this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
+    this.vendorCode = details.vendorCode;
+  }
+}
