@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+// The schema is strict everywhere: an unknown key is more often a typo than a wish,
+// and a typo silently ignored is a setting the user believes in but does not have.
+
+const modelRefString = z.string().regex(/^[^/\s]+\/\S+$/, 'a model reference "provider/model"');
+
+const rolesSchema = z
+  .object({
+    executor: modelRefString.optional(),
+    evaluator: modelRefString.optional(),
+    planner: modelRefString.optional(),
+    embedder: modelRefString.optional(),
+  })
+  .strict();
+
+export const ROLES = ['executor', 'evaluator', 'planner', 'embedder'] as const;
+export type Role = (typeof ROLES)[number];
+
+const modelsSchema = rolesSchema
+  .extend({
+    fallback: z
+      .object({
+        executor: z.array(modelRefString).optional(),
+        evaluator: z.array(modelRefString).optional(),
+        planner: z.array(modelRefString).optional(),
+        embedder: z.array(modelRefString).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const providerSchema = z
+  .object({
+    base_url: z.string().url('a URL such as "https://api.example.com/v1"').optional(),
+    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    default_model: z.string().min(1).optional(),
+    models: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
+const engineSchema = z
+  .object({
+    quality: z.number().min(0).max(1).optional(),
+    iterations: z.number().int().min(0).max(50).optional(),
+    max_tokens: z.number().int().positive().optional(),
+    max_cost_usd: z.number().positive().optional(),
+    max_duration_s: z.number().positive().optional(),
+  })
+  .strict();
+
+const outputSchema = z
+  .object({
+    stream: z.boolean().optional(),
+  })
+  .strict();
+
+const priceSchema = z
+  .object({
+    input: z.number().min(0),
+    output: z.number().min(0),
+    cache_read: z.number().min(0).optional(),
+    cache_write: z.number().min(0).optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    models: modelsSchema.optional(),
+    providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a lower-case provider id'), providerSchema).optional(),
+    engine: engineSchema.optional(),
+    output: outputSchema.optional(),
+    pricing: z.record(modelRefString, priceSchema).optional(),
+  })
+  .strict();
+
+export type OpenkoiConfig = z.infer<typeof configSchema>;
+
+export const DEFAULT_CONFIG = {
+  engine: { quality: 0.8, iterations: 3 },
+  output: { stream: true },
+} satisfies OpenkoiConfig;

@@ -1,0 +1,51 @@
+import { ConfigError } from './config-error.js';
+import type { OpenkoiConfig } from './config-schema.js';
+
+type Parse = (raw: string, name: string) => unknown;
+
+const asString: Parse = (raw) => raw;
+const asNumber: Parse = (raw, name) => {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) {
+    throw new ConfigError(`Environment variable ${name}="${raw}" must be a number.`, name, name);
+  }
+  return value;
+};
+const asBoolean: Parse = (raw, name) => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`Environment variable ${name}="${raw}" must be true or false.`, name, name);
+};
+
+/** Each OPENKOI_* variable and the config key it sets. */
+export const ENVIRONMENT_KEYS: ReadonlyArray<[variable: string, path: string[], parse: Parse]> = [
+  ['OPENKOI_MODEL', ['models', '*'], asString],
+  ['OPENKOI_EXECUTOR', ['models', 'executor'], asString],
+  ['OPENKOI_EVALUATOR', ['models', 'evaluator'], asString],
+  ['OPENKOI_PLANNER', ['models', 'planner'], asString],
+  ['OPENKOI_EMBEDDER', ['models', 'embedder'], asString],
+  ['OPENKOI_QUALITY', ['engine', 'quality'], asNumber],
+  ['OPENKOI_ITERATIONS', ['engine', 'iterations'], asNumber],
+  ['OPENKOI_MAX_TOKENS', ['engine', 'max_tokens'], asNumber],
+  ['OPENKOI_MAX_COST_USD', ['engine', 'max_cost_usd'], asNumber],
+  ['OPENKOI_MAX_DURATION_S', ['engine', 'max_duration_s'], asNumber],
+  ['OPENKOI_STREAM', ['output', 'stream'], asBoolean],
+];
+
+/** The config layer the OPENKOI_* environment variables describe. */
+export function environmentOverrides(environment: NodeJS.ProcessEnv): OpenkoiConfig {
+  const layer: Record<string, Record<string, unknown>> = {};
+  for (const [variable, [section, key], parse] of ENVIRONMENT_KEYS) {
+    const raw = environment[variable];
+    if (raw === undefined || raw === '') continue;
+    const value = parse(raw, variable);
+    const target = (layer[section!] ??= {});
+    if (key === '*') {
+      // OPENKOI_MODEL sets the three generating roles; the per-role variables, applied after, win.
+      for (const role of ['executor', 'evaluator', 'planner']) target[role] ??= value;
+    } else {
+      target[key!] = value;
+    }
+  }
+  return layer as OpenkoiConfig;
+}

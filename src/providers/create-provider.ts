@@ -1,0 +1,55 @@
+import type { ModelProvider } from './model-provider.js';
+import type { ProviderEntry } from './provider-catalog.js';
+import { ProviderError } from './provider-error.js';
+
+export interface ProviderCredential {
+  apiKey: string;
+  /** Where the key came from, for `status` and run identity ("env OPENAI_API_KEY"). */
+  source: string;
+}
+
+/** The first of the entry's key variables that is set. */
+export function credentialFromEnvironment(entry: ProviderEntry, environment: NodeJS.ProcessEnv): ProviderCredential | undefined {
+  for (const variable of entry.keyVariables) {
+    const value = environment[variable]?.trim();
+    if (value) return { apiKey: value, source: `env ${variable}` };
+  }
+  return undefined;
+}
+
+export function missingCredentialError(entry: ProviderEntry): ProviderError {
+  const variables = entry.keyVariables.length > 0 ? entry.keyVariables.join(' or ') : `an api_key_env for [providers.${entry.id}]`;
+  return new ProviderError(
+    `No API key for ${entry.name} (${entry.id}): set ${variables}, or save one with \`openkoi connect ${entry.id}\`.`,
+    { kind: 'auth', provider: entry.id },
+  );
+}
+
+/**
+ * Builds the adapter for an entry. Adapter modules are imported here, on demand, so a command
+ * that never calls a model never loads one.
+ */
+export async function createProvider(
+  entry: ProviderEntry,
+  environment: NodeJS.ProcessEnv = process.env,
+  credential: ProviderCredential | undefined = credentialFromEnvironment(entry, environment),
+): Promise<ModelProvider> {
+  if (!credential) throw missingCredentialError(entry);
+  const baseURL = (entry.baseURLVariable && environment[entry.baseURLVariable]?.trim()) || entry.baseURL;
+  switch (entry.api) {
+    case 'anthropic-messages': {
+      const { AnthropicAdapter } = await import('./anthropic/anthropic-adapter.js');
+      return new AnthropicAdapter({ apiKey: credential.apiKey, ...(baseURL ? { baseURL } : {}) });
+    }
+    case 'openai-chat': {
+      const { OpenAIChatAdapter } = await import('./openai/openai-chat-adapter.js');
+      return new OpenAIChatAdapter({
+        id: entry.id,
+        name: entry.name,
+        apiKey: credential.apiKey,
+        apiKeyEnv: entry.keyVariables[0],
+        ...(baseURL ? { baseURL } : {}),
+      });
+    }
+  }
+}

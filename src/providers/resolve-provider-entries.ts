@@ -1,0 +1,29 @@
+import type { OpenkoiConfig } from '../config/config-schema.js';
+import { BUILTIN_PROVIDERS, type ProviderEntry } from './provider-catalog.js';
+
+/**
+ * Built-in providers with `[providers.<id>]` applied: a built-in id there overrides that
+ * vendor's base URL, key variable or default model; any other id is a custom
+ * OpenAI-compatible endpoint.
+ */
+export function resolveProviderEntries(config: OpenkoiConfig): ProviderEntry[] {
+  const entries = BUILTIN_PROVIDERS.map((entry) => ({ ...entry }));
+  for (const [id, settings] of Object.entries(config.providers ?? {})) {
+    const existing = entries.find((entry) => entry.id === id || entry.aliases?.includes(id));
+    if (existing) {
+      if (settings.base_url) existing.baseURL = settings.base_url;
+      if (settings.api_key_env) existing.keyVariables = [settings.api_key_env];
+      if (settings.default_model) existing.defaultModel = settings.default_model;
+      continue;
+    }
+    entries.push({
+      id,
+      name: id,
+      api: 'openai-chat',
+      keyVariables: settings.api_key_env ? [settings.api_key_env] : [],
+      ...(settings.base_url ? { baseURL: settings.base_url } : {}),
+      ...(settings.default_model ? { defaultModel: settings.default_model } : {}),
+    });
+  }
+  return entries;
+}

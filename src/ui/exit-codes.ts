@@ -1,0 +1,13 @@
+/** Process exit codes, documented in README.md. */
+export const EXIT = {
+  /** The task ran and its result was accepted. */
+  ok: 0,
+  /** A model call or the task failed. */
+  failed: 1,
+  /** Bad flags, config or input: nothing was sent to a model. */
+  usage: 2,
+  /** A token, cost or time budget stopped the task before acceptance. */
+  budget: 3,
+  /** Interrupted by the user (Ctrl-C). */
+  interrupted: 130,
+} as const;
