@@ -1,9 +1,17 @@
 import { z } from 'zod';
+import { suggestModelRef } from '../model/model-ref.js';
 
 // The schema is strict everywhere: an unknown key is more often a typo than a wish,
 // and a typo silently ignored is a setting the user believes in but does not have.
 
-const modelRefString = z.string().regex(/^[^/\s]+\/\S+$/, 'a model reference "provider/model"');
+const modelRefString = z.string().superRefine((value, context) => {
+  if (/^[^/\s]+\/\S+$/.test(value.trim())) return;
+  const suggestion = suggestModelRef(value);
+  context.addIssue({
+    code: 'custom',
+    message: `expected a model reference "provider/model"${suggestion ? ` — did you mean "${suggestion}"?` : ''}`,
+  });
+});
 
 const rolesSchema = z
   .object({

@@ -24,6 +24,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `expected a value of at least ${String(issue.minimum)}`;
     case 'too_big':
       return `expected a value of at most ${String(issue.maximum)}`;
+    case 'custom':
+      return issue.message;
     case 'invalid_format':
       return `expected ${issue.message.replace(/^Invalid string: must match pattern .*$/, 'a valid value')}`;
     default:

@@ -46,6 +46,12 @@ const MODEL_FAMILIES: ReadonlyArray<[RegExp, string]> = [
   [/^(kimi-|moonshot-)/i, 'moonshot'],
 ];
 
+/** For a reference without a provider: the full reference it most likely meant, if any. */
+export function suggestModelRef(text: string): string | undefined {
+  const family = MODEL_FAMILIES.find(([pattern]) => pattern.test(text.trim()))?.[1];
+  return family ? `${family}/${text.trim()}` : undefined;
+}
+
 function providerForBareModel(model: string, knownProviders: readonly string[]): string | undefined {
   const family = MODEL_FAMILIES.find(([pattern]) => pattern.test(model))?.[1];
   return family && knownProviders.includes(family) ? family : undefined;

@@ -158,3 +158,13 @@ describe('a bad config names the file, the key and what was expected', () => {
     expect(errorOf(() => load()).message).toContain('key "providers.mylab.base_url"');
   });
 });
+
+describe('config.example.toml documents valid keys', () => {
+  it('parses and validates as a user file', async () => {
+    const { readConfigFile } = await import('../../src/config/load-config.js');
+    const example = new URL('../../config.example.toml', import.meta.url).pathname;
+    const config = readConfigFile(example);
+    expect(config?.models?.executor).toBe('anthropic/claude-sonnet-4-5');
+    expect(config?.providers?.['mylab']?.base_url).toBe('http://127.0.0.1:8000/v1');
+  });
+});

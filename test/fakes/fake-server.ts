@@ -31,6 +31,8 @@ export interface RouteDefinition {
   method: string;
   /** Matches the URL path (query excluded). */
   path: RegExp;
+  /** Optional: declines a request its path matched, when vendors share a path (`GET /v1/models`). */
+  accepts?(request: IncomingMessage): boolean;
   handle(context: RouteContext): Promise<void> | void;
 }
 
@@ -106,7 +108,9 @@ export class FakeServer {
     } catch {
       // keep the raw text: some protocols are not JSON
     }
-    const route = this.routes.find((candidate) => candidate.method === request.method && candidate.path.test(url.pathname));
+    const route = this.routes.find(
+      (candidate) => candidate.method === request.method && candidate.path.test(url.pathname) && (candidate.accepts?.(request) ?? true),
+    );
     this.requests.push({
       route: route?.name ?? 'unmatched',
       method: request.method ?? 'GET',
@@ -154,7 +158,10 @@ export async function writeEventStream(
 ): Promise<void> {
   for (let index = 0; index < events.length; index++) {
     if (reply.cutAfterEvents !== undefined && index >= reply.cutAfterEvents) {
-      // Abrupt end: the socket dies without the terminating chunk.
+      // Abrupt end: the socket dies without the terminating chunk. Node holds writes made in the
+      // same tick in a corked buffer; let them reach the socket first, or the client would see
+      // the cut before the events that preceded it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       response.socket?.destroy();
       return;
     }

@@ -42,6 +42,11 @@ export interface ScriptedReply {
   malformedAfterEvents?: number;
   /** Streaming: stop sending (but keep the connection open) after this many events. */
   stallAfterEvents?: number;
+  /**
+   * Streaming: answer HTTP 200, then after this many events send `fault` as the vendor's
+   * in-stream error event and end (Anthropic `event: error`). Without it a fault is an HTTP error.
+   */
+  faultAfterEvents?: number;
   /** Wait before answering (ms). */
   delayMs?: number;
   /** Milliseconds between streamed events. */

@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { MIGRATIONS } from './migrations/index.js';
+
+export type Database = BetterSqlite3.Database;
+
+// better-sqlite3 is a native CommonJS addon; loading it through require keeps it off the
+// start-up path of commands that never open the database.
+const require = createRequire(import.meta.url);
+
+/**
+ * Opens (creating when needed) `openkoi.db` in WAL mode and applies pending migrations.
+ * Several openkoi processes may share the file: WAL plus a busy timeout lets them.
+ */
+export function openDatabase(path: string): Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
+  const database = new Sqlite(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  migrate(database);
+  return database;
+}
+
+export function migrate(database: Database): void {
+  const current = database.pragma('user_version', { simple: true }) as number;
+  const newest = MIGRATIONS.length;
+  if (current > newest) {
+    throw new Error(
+      `openkoi.db was written by a newer openkoi (schema ${current}, this one knows ${newest}). Upgrade openkoi or set OPENKOI_HOME elsewhere.`,
+    );
+  }
+  for (let version = current; version < newest; version++) {
+    const apply = database.transaction(() => {
+      database.exec(MIGRATIONS[version]!.sql);
+      database.pragma(`user_version = ${version + 1}`);
+    });
+    // IMMEDIATE: two processes starting at once must not both apply the same migration.
+    apply.immediate();
+  }
+}

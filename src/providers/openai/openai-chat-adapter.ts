@@ -1,0 +1,344 @@
+import type OpenAI from 'openai';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
+import type { ChatRequest } from '../../model/chat-request.js';
+import type { ChatResponse } from '../../model/chat-response.js';
+import type { TextPart, ToolCallPart } from '../../model/content-part.js';
+import type { StreamEvent } from '../../model/stream-event.js';
+import { emptyUsage, type Usage } from '../../model/usage.js';
+import { CallDeadline, DEFAULT_IDLE_TIMEOUT_MS } from '../call-deadline.js';
+import { readVendorError, type HttpErrorContext } from '../classify-http-error.js';
+import { classifySdkError } from '../classify-sdk-error.js';
+import type { CallOptions, EmbedOptions, ModelInfo, ModelProvider } from '../model-provider.js';
+import { ProviderError } from '../provider-error.js';
+import { redactSecrets } from '../redact-secrets.js';
+import { openaiStreamErrorBody, providerErrorFromStreamError } from './classify-openai-stream-error.js';
+import { convertOpenAIMessages, convertOpenAITools } from './convert-openai-messages.js';
+import { convertOpenAIUsage } from './convert-openai-usage.js';
+import { mapOpenAIFinishReason, type MappedFinishReason } from './map-openai-finish-reason.js';
+
+export interface OpenAIChatAdapterOptions {
+  /** Provider id in model references: `openai`, `groq`, `openrouter`, ... */
+  id: string;
+  /** Human name for messages: `OpenAI`, `Groq`, ... */
+  name: string;
+  apiKey: string | undefined;
+  /** The environment variable the key comes from, named when it is missing. */
+  apiKeyEnv?: string;
+  /** Undefined: the SDK's own default, which honours `OPENAI_BASE_URL`. */
+  baseURL?: string;
+  defaultHeaders?: Record<string, string>;
+}
+
+// The SDK's timeout only covers the wait for response headers and would cut long generations;
+// CallDeadline enforces the idle timeout we want, so the SDK's is set far out of the way
+// (one day: a positive integer well inside setTimeout's range, as the SDK requires).
+const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+interface PendingToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+  emitted: boolean;
+}
+
+/**
+ * The OpenAI Chat Completions wire API through the official `openai` SDK. Vendor-agnostic: the
+ * same class serves OpenAI and every compatible server (groq, openrouter, together, deepseek,
+ * xai, Ollama's /v1, vLLM, ...) with another id, name and base URL.
+ */
+export class OpenAIChatAdapter implements ModelProvider {
+  readonly id: string;
+  readonly name: string;
+  private readonly apiKey: string | undefined;
+  private readonly apiKeyEnv: string;
+  private readonly baseURL: string | undefined;
+  private readonly defaultHeaders: Record<string, string> | undefined;
+  private client: OpenAI | undefined;
+
+  constructor(options: OpenAIChatAdapterOptions) {
+    this.id = options.id;
+    this.name = options.name;
+    this.apiKey = options.apiKey;
+    this.apiKeyEnv = options.apiKeyEnv ?? 'OPENAI_API_KEY';
+    this.baseURL = options.baseURL;
+    this.defaultHeaders = options.defaultHeaders;
+  }
+
+  async models(): Promise<ModelInfo[]> {
+    return this.withDeadline(undefined, {}, async (client, signal) => {
+      const result: ModelInfo[] = [];
+      for await (const model of client.models.list({ signal })) {
+        const isEmbedding = model.id.includes('embedding');
+        result.push({ id: model.id, capabilities: isEmbedding ? ['embeddings'] : ['chat', 'tools'] });
+      }
+      return result;
+    });
+  }
+
+  async chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
+    return this.withDeadline(request.model, options, async (client, signal) => {
+      const body: ChatCompletionCreateParamsNonStreaming = { ...this.requestBody(request), stream: false };
+      const completion = await client.chat.completions.create(body, { signal });
+      return this.toChatResponse(completion, request.model);
+    });
+  }
+
+  async *chatStream(request: ChatRequest, options: CallOptions = {}): AsyncIterable<StreamEvent> {
+    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
+    const context = this.errorContext(request.model);
+    try {
+      const client = await this.getClient();
+      const body: ChatCompletionCreateParamsStreaming = {
+        ...this.requestBody(request),
+        stream: true,
+        stream_options: { include_usage: true },
+      };
+      const stream = await client.chat.completions.create(body, { signal: deadline.signal });
+      deadline.touch();
+
+      let metadataSent = false;
+      let finish: MappedFinishReason | undefined;
+      let usage: Usage | undefined;
+      const toolCalls = new Map<number, PendingToolCall>();
+
+      for await (const chunk of stream) {
+        deadline.touch();
+        if (!metadataSent && (chunk.model || chunk.id)) {
+          metadataSent = true;
+          yield { type: 'response-metadata', responseModel: chunk.model || undefined, responseId: chunk.id || undefined };
+        }
+        // OpenAI sends usage once, in a last chunk with no choices; some compatible servers put
+        // it on the finish chunk or repeat a running total on every chunk. Keeping the latest
+        // covers all three, and it is emitted once, at the end.
+        if (chunk.usage) usage = convertOpenAIUsage(chunk.usage);
+        const choice = chunk.choices?.[0];
+        if (!choice) continue;
+        const delta = choice.delta ?? {};
+        if (typeof delta.content === 'string' && delta.content !== '') yield { type: 'text-delta', text: delta.content };
+        // A refusal is the model's answer in another field; shown as text so the user sees why.
+        if (typeof delta.refusal === 'string' && delta.refusal !== '') yield { type: 'text-delta', text: delta.refusal };
+        for (const fragment of delta.tool_calls ?? []) {
+          const pending = pendingToolCall(toolCalls, fragment);
+          const argumentsDelta = fragment.function?.arguments;
+          if (typeof argumentsDelta === 'string' && argumentsDelta !== '') {
+            pending.arguments += argumentsDelta;
+            yield { type: 'tool-input-delta', toolCallId: pending.id, toolName: pending.name, delta: argumentsDelta };
+          }
+        }
+        if (choice.finish_reason) {
+          finish ??= mapOpenAIFinishReason(choice.finish_reason);
+          yield* completedToolCalls(toolCalls);
+        }
+      }
+
+      // The SDK ends its iteration quietly when the request's signal aborts (idle deadline or
+      // caller), so an abort is detected here rather than caught.
+      if (deadline.signal.aborted) throw new Error('the stream was aborted before it finished');
+      if (!finish) {
+        // A truncated reply must never look complete: no finish_reason means the stream was cut.
+        throw new ProviderError(
+          `${this.name} stream for ${this.id}/${request.model} ended before the reply was complete (no finish_reason)`,
+          { kind: 'network', provider: this.id, model: request.model },
+        );
+      }
+      yield* completedToolCalls(toolCalls);
+      // Servers that ignore stream_options.include_usage send none: then no usage event at all,
+      // rather than a zero that would read as a free call.
+      if (usage) yield { type: 'usage', usage };
+      yield { type: 'finish', finishReason: finish.finishReason, rawFinishReason: finish.rawFinishReason };
+    } catch (error) {
+      const streamErrorBody = openaiStreamErrorBody(error);
+      if (streamErrorBody) throw providerErrorFromStreamError(streamErrorBody, context, error);
+      throw classifySdkError(error, context, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async embed(texts: string[], options: EmbedOptions): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    return this.withDeadline(options.model, options, async (client, signal) => {
+      // base64 is asked for explicitly (it is also the SDK's default) so the SDK hands the data
+      // back untouched: the SDK's own decoding breaks on compatible servers that ignore the
+      // format and answer with plain float arrays; decodeEmbedding accepts both.
+      const response = await client.embeddings.create({ model: options.model, input: texts, encoding_format: 'base64' }, { signal });
+      const data = [...(response.data ?? [])].sort((left, right) => left.index - right.index);
+      if (data.length !== texts.length) {
+        throw new ProviderError(
+          `${this.name} returned ${data.length} embeddings for ${texts.length} texts (${this.id}/${options.model})`,
+          { kind: 'server', provider: this.id, model: options.model },
+        );
+      }
+      return data.map((item) => decodeEmbedding(item.embedding as unknown));
+    });
+  }
+
+  private requestBody(request: ChatRequest): Omit<ChatCompletionCreateParamsNonStreaming, 'stream'> {
+    const body: Omit<ChatCompletionCreateParamsNonStreaming, 'stream'> = {
+      model: request.model,
+      messages: convertOpenAIMessages(request.messages),
+    };
+    if (request.tools && request.tools.length > 0) body.tools = convertOpenAITools(request.tools);
+    if (request.maxOutputTokens !== undefined) body.max_completion_tokens = request.maxOutputTokens;
+    if (request.temperature !== undefined) body.temperature = request.temperature;
+    if (request.promptCacheKey !== undefined) body.prompt_cache_key = request.promptCacheKey;
+    return body;
+  }
+
+  private toChatResponse(completion: ChatCompletion, model: string): ChatResponse {
+    const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined;
+    if (!choice) {
+      // Some compatible servers answer HTTP 200 with an error body instead of a completion.
+      const vendor = readVendorError(completion);
+      throw new ProviderError(
+        redactSecrets(`${this.name} sent a reply without choices for ${this.id}/${model}${vendor.message ? `: ${vendor.message}` : ''}`, [this.apiKey]),
+        { kind: 'server', provider: this.id, model, vendorCode: vendor.code },
+      );
+    }
+    const content: Array<TextPart | ToolCallPart> = [];
+    const message = choice.message;
+    const text = (message?.content ?? '') || (message?.refusal ?? '');
+    if (text !== '') content.push({ type: 'text', text });
+    const toolCalls: ToolCallPart[] = [];
+    for (const [index, call] of (message?.tool_calls ?? []).entries()) {
+      if (call.type !== 'function') continue;
+      const part: ToolCallPart = {
+        type: 'tool-call',
+        toolCallId: call.id || fallbackToolCallId(index),
+        toolName: call.function.name,
+        input: parseToolInput(call.function.arguments),
+      };
+      toolCalls.push(part);
+      content.push(part);
+    }
+    const finish = mapOpenAIFinishReason(choice.finish_reason);
+    return {
+      content,
+      text,
+      toolCalls,
+      // Chat Completions always reports usage on whole replies; a compatible server that does
+      // not gets zeros, since the response shape needs a value.
+      usage: completion.usage ? convertOpenAIUsage(completion.usage) : emptyUsage(),
+      finishReason: finish.finishReason,
+      rawFinishReason: finish.rawFinishReason,
+      responseModel: completion.model || undefined,
+    };
+  }
+
+  /** Runs one non-streaming call under a CallDeadline; every failure leaves as a ProviderError. */
+  private async withDeadline<T>(
+    model: string | undefined,
+    options: CallOptions,
+    call: (client: OpenAI, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    // Without streaming no byte arrives before the whole reply, so the idle timeout is the
+    // limit on the whole call.
+    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
+    try {
+      const client = await this.getClient();
+      return await call(client, deadline.signal);
+    } catch (error) {
+      throw classifySdkError(error, this.errorContext(model), deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  private errorContext(model: string | undefined): HttpErrorContext {
+    return { provider: this.id, providerName: this.name, model, secrets: [this.apiKey] };
+  }
+
+  private async getClient(): Promise<OpenAI> {
+    if (!this.apiKey) {
+      throw new ProviderError(`${this.name} API key is missing: set ${this.apiKeyEnv} (openkoi connect status shows what was found).`, {
+        kind: 'auth',
+        provider: this.id,
+      });
+    }
+    if (this.client) return this.client;
+    // Imported here, not at the top: `openkoi --help` must not pay for loading the SDK.
+    const { default: OpenAIClient } = await import('openai');
+    this.client = new OpenAIClient({
+      apiKey: this.apiKey,
+      baseURL: this.baseURL,
+      defaultHeaders: this.defaultHeaders,
+      // Routing owns retries: one call must never multiply into hidden ones.
+      maxRetries: 0,
+      timeout: SDK_TIMEOUT_MS,
+      // The SDK prints unparsable stream chunks to the console, which would tear through the
+      // terminal UI; the failure reaches the user as a ProviderError instead. OPENAI_LOG still
+      // turns the SDK's logging on for debugging.
+      ...(process.env['OPENAI_LOG'] ? {} : { logLevel: 'off' as const }),
+      // OPENAI_ORG_ID / OPENAI_PROJECT_ID belong to OpenAI; other vendors behind this wire API
+      // must not receive them as headers.
+      ...(this.id === 'openai' ? {} : { organization: null, project: null }),
+    });
+    return this.client;
+  }
+}
+
+/**
+ * The pending call a streamed fragment belongs to. Fragments are matched by `index`; a server
+ * that omits it (some compatible ones do) starts a new call with each id it has not sent yet.
+ */
+function pendingToolCall(toolCalls: Map<number, PendingToolCall>, fragment: ChatCompletionChunk.Choice.Delta.ToolCall): PendingToolCall {
+  let index: number;
+  if (typeof fragment.index === 'number') index = fragment.index;
+  else if (fragment.id && ![...toolCalls.values()].some((call) => call.id === fragment.id)) index = toolCalls.size;
+  else index = Math.max(0, toolCalls.size - 1);
+  let pending = toolCalls.get(index);
+  if (!pending) {
+    pending = { id: fragment.id || fallbackToolCallId(index), name: fragment.function?.name ?? '', arguments: '', emitted: false };
+    toolCalls.set(index, pending);
+  } else if (!pending.name && fragment.function?.name) {
+    pending.name = fragment.function.name;
+  }
+  return pending;
+}
+
+function* completedToolCalls(toolCalls: Map<number, PendingToolCall>): Generator<StreamEvent> {
+  const ordered = [...toolCalls.entries()].sort(([left], [right]) => left - right);
+  for (const [, call] of ordered) {
+    if (call.emitted) continue;
+    call.emitted = true;
+    yield { type: 'tool-call', toolCallId: call.id, toolName: call.name, input: parseToolInput(call.arguments) };
+  }
+}
+
+/**
+ * Tool-call arguments → the tool's input. Arguments that are not valid JSON do not fail the call:
+ * the reply (and its usage) is real, and the model can correct itself if told. The raw string is
+ * kept as `input`; the tool layer validates input against the tool's schema anyway, so it reports
+ * the string as invalid arguments to the model. Empty arguments mean a call without parameters.
+ */
+function parseToolInput(raw: string | undefined): unknown {
+  if (raw === undefined || raw.trim() === '') return {};
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+/** Servers that send a tool call without an id still need one for the result to refer to. */
+function fallbackToolCallId(index: number): string {
+  return `call_${index}`;
+}
+
+/** A base64 string of little-endian float32 values (what we ask for), or a plain float array. */
+function decodeEmbedding(embedding: unknown): Float32Array {
+  if (typeof embedding === 'string') {
+    const bytes = Buffer.from(embedding, 'base64');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const result = new Float32Array(Math.floor(bytes.byteLength / 4));
+    for (let index = 0; index < result.length; index++) result[index] = view.getFloat32(index * 4, true);
+    return result;
+  }
+  if (Array.isArray(embedding)) return Float32Array.from(embedding as number[]);
+  throw new SyntaxError('could not parse an embedding: neither base64 nor an array of numbers');
+}
