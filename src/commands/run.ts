@@ -9,7 +9,7 @@ export default class Run extends Command {
   static override examples = [
     '<%= config.bin %> "Fix the failing test in src/parser.ts"',
     '<%= config.bin %> -m openai/gpt-4.1 "say hi"',
-    '<%= config.bin %> --no-stream -m anthropic/claude-sonnet-4-5 "Summarise README.md"',
+    '<%= config.bin %> --no-stream -m anthropic/claude-sonnet-4-6 "Summarise README.md"',
   ];
   static override strict = false;
   static override args = {

@@ -23,7 +23,7 @@ export const BUILTIN_PROVIDERS: readonly ProviderEntry[] = [
     api: 'anthropic-messages',
     keyVariables: ['ANTHROPIC_API_KEY'],
     baseURLVariable: 'ANTHROPIC_BASE_URL',
-    defaultModel: 'claude-sonnet-4-5',
+    defaultModel: 'claude-sonnet-4-6',
   },
   {
     id: 'openai',

@@ -4,7 +4,7 @@ import { findProviderEntry, type ProviderEntry } from '../providers/provider-cat
 
 /** The order PROVIDERS.md gives for a default model when none is configured. */
 export const DEFAULT_MODEL_ORDER: readonly ModelRef[] = [
-  { provider: 'anthropic', model: 'claude-sonnet-4-5' },
+  { provider: 'anthropic', model: 'claude-sonnet-4-6' },
   { provider: 'openai', model: 'gpt-5.2' },
 ];
 

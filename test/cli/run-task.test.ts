@@ -40,11 +40,11 @@ describe('openkoi -m provider/model "task" streams the reply to stdout', () => {
 
   it('Anthropic: streamed through the Messages API', async () => {
     fake.script('anthropic.messages', { chunks: ['Hello', ' from', ' Claude.'] });
-    const result = await runOpenkoi(['-m', 'anthropic/claude-sonnet-4-5', 'say', 'hi'], environment);
+    const result = await runOpenkoi(['-m', 'anthropic/claude-sonnet-4-6', 'say', 'hi'], environment);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('Hello from Claude.\n');
     const [request] = fake.requestsTo('anthropic.messages');
-    expect(request?.body.model).toBe('claude-sonnet-4-5');
+    expect(request?.body.model).toBe('claude-sonnet-4-6');
     expect(request?.body.stream).toBe(true);
     expect(request?.body.messages.at(-1).role).toBe('user');
     expect(JSON.stringify(request?.body.messages.at(-1).content)).toContain('say hi');

@@ -73,10 +73,10 @@ describe('config layers: flag > environment > project > user > defaults', () => 
 
   it('the environment beats the project file', () => {
     writeProject('[engine]\nquality = 0.7\n[models]\nexecutor = "openai/gpt-4.1"\n');
-    const { config } = load({ OPENKOI_QUALITY: '0.9', OPENKOI_MODEL: 'anthropic/claude-sonnet-4-5' });
+    const { config } = load({ OPENKOI_QUALITY: '0.9', OPENKOI_MODEL: 'anthropic/claude-sonnet-4-6' });
     expect(config.engine?.quality).toBe(0.9);
-    expect(config.models?.executor).toBe('anthropic/claude-sonnet-4-5');
-    expect(config.models?.planner).toBe('anthropic/claude-sonnet-4-5');
+    expect(config.models?.executor).toBe('anthropic/claude-sonnet-4-6');
+    expect(config.models?.planner).toBe('anthropic/claude-sonnet-4-6');
   });
 
   it('a per-role variable beats OPENKOI_MODEL for its role', () => {
@@ -87,10 +87,10 @@ describe('config layers: flag > environment > project > user > defaults', () => 
 
   it('flags beat the environment', () => {
     const { config } = load({ OPENKOI_MODEL: 'openai/gpt-4.1', OPENKOI_STREAM: 'true' }, {
-      models: { executor: 'anthropic/claude-sonnet-4-5' },
+      models: { executor: 'anthropic/claude-sonnet-4-6' },
       output: { stream: false },
     });
-    expect(config.models?.executor).toBe('anthropic/claude-sonnet-4-5');
+    expect(config.models?.executor).toBe('anthropic/claude-sonnet-4-6');
     expect(config.models?.planner).toBe('openai/gpt-4.1');
     expect(config.output?.stream).toBe(false);
   });
@@ -164,7 +164,7 @@ describe('config.example.toml documents valid keys', () => {
     const { readConfigFile } = await import('../../src/config/load-config.js');
     const example = new URL('../../config.example.toml', import.meta.url).pathname;
     const config = readConfigFile(example);
-    expect(config?.models?.executor).toBe('anthropic/claude-sonnet-4-5');
+    expect(config?.models?.executor).toBe('anthropic/claude-sonnet-4-6');
     expect(config?.providers?.['mylab']?.base_url).toBe('http://127.0.0.1:8000/v1');
   });
 });

@@ -1,0 +1,35 @@
+import { createProvider, credentialFromEnvironment, type ProviderCredential } from '../providers/create-provider.js';
+import type { ModelProvider } from '../providers/model-provider.js';
+import { findProviderEntry, type ProviderEntry } from '../providers/provider-catalog.js';
+import { ProviderError } from '../providers/provider-error.js';
+
+/** Adapters created on first use and shared by every role that names the same provider. */
+export class ProviderPool {
+  private readonly providers = new Map<string, Promise<ModelProvider>>();
+
+  constructor(
+    readonly entries: readonly ProviderEntry[],
+    private readonly environment: NodeJS.ProcessEnv = process.env,
+    private readonly findCredential: (entry: ProviderEntry) => ProviderCredential | undefined = (entry) =>
+      credentialFromEnvironment(entry, environment),
+  ) {}
+
+  get(providerId: string): Promise<ModelProvider> {
+    let provider = this.providers.get(providerId);
+    if (!provider) {
+      const entry = findProviderEntry(providerId, this.entries);
+      provider = entry
+        ? createProvider(entry, this.environment, this.findCredential(entry))
+        : Promise.reject(new ProviderError(`Unknown provider "${providerId}".`, { kind: 'invalid-request', provider: providerId }));
+      // A failed creation (missing key) is not cached as a success, but is remembered: retrying it cannot help.
+      this.providers.set(providerId, provider);
+    }
+    return provider;
+  }
+
+  /** Where the provider's credential comes from ("env OPENAI_API_KEY"), for run identity. */
+  credentialSource(providerId: string): string | undefined {
+    const entry = findProviderEntry(providerId, this.entries);
+    return entry ? this.findCredential(entry)?.source : undefined;
+  }
+}
