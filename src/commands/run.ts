@@ -4,12 +4,16 @@ import type { OpenkoiConfig } from '../config/config-schema.js';
 export default class Run extends Command {
   static override summary = 'Run a task: plan it, execute it with tools, evaluate, iterate.';
   static override description =
-    'The default command: `openkoi "Fix the bug"` is `openkoi run "Fix the bug"`. ' +
-    'Progress goes to stderr; stdout holds only the answer.';
+    'The default command: `openkoi "Fix the bug"` is `openkoi run "Fix the bug"`. The planner makes a plan and a rubric, ' +
+    'the executor carries it out, the evaluator scores the result, and the loop refines the plan until the score reaches ' +
+    '--quality or a limit stops it. Progress goes to stderr; stdout holds only the answer (or, with --json, one JSON summary). ' +
+    'Piped input is appended to the task. Exit codes: 0 accepted (or -i 0 done), 1 failed, 2 bad usage or setup, ' +
+    '3 stopped by a budget, 4 best answer below the quality threshold, 130 interrupted.';
   static override examples = [
     '<%= config.bin %> "Fix the failing test in src/parser.ts"',
-    '<%= config.bin %> -m openai/gpt-4.1 "say hi"',
-    '<%= config.bin %> --no-stream -m anthropic/claude-sonnet-4-6 "Summarise README.md"',
+    '<%= config.bin %> -m openai/gpt-4.1 -i 0 "say hi"',
+    '<%= config.bin %> --planner openai/gpt-5.2 --executor openai/gpt-4.1 --evaluator anthropic/claude-sonnet-4-6 "Refactor utils.ts"',
+    'git diff | <%= config.bin %> --json "Review this change"',
   ];
   static override strict = false;
   static override args = {
@@ -21,29 +25,59 @@ export default class Run extends Command {
     evaluator: Flags.string({ description: 'Model of the evaluator role.', helpValue: 'PROVIDER/MODEL' }),
     planner: Flags.string({ description: 'Model of the planner role.', helpValue: 'PROVIDER/MODEL' }),
     embedder: Flags.string({ description: 'Model of the embedder role.', helpValue: 'PROVIDER/MODEL' }),
-    stream: Flags.boolean({ allowNo: true, description: 'Stream tokens as they arrive (default); --no-stream waits for the whole reply.' }),
+    quality: Flags.string({ char: 'q', description: 'Accept when the score reaches this, 0 to 1 (default 0.8).', helpValue: 'SCORE' }),
+    iterate: Flags.string({ char: 'i', description: 'Iterations at most (default 3); 0 executes once without planning or evaluation.', helpValue: 'N' }),
+    'max-tokens': Flags.string({ description: 'Token budget for the whole task.', helpValue: 'N' }),
+    'max-cost': Flags.string({ description: 'Cost budget in USD for the whole task.', helpValue: 'USD' }),
+    'max-time': Flags.string({ description: 'Time budget in seconds for the whole task.', helpValue: 'SECONDS' }),
+    stream: Flags.boolean({ allowNo: true, description: 'Stream tokens as they arrive (default); --no-stream waits for whole replies.' }),
+    stdin: Flags.boolean({ description: 'Read the task (or more of it) from standard input.' }),
+    json: Flags.boolean({ description: 'Print one JSON summary (answer, score, decision, iterations, usage, cost) on stdout.' }),
     config: Flags.string({ description: 'Config file used instead of OPENKOI_HOME/config.toml.', helpValue: 'PATH' }),
     quiet: Flags.boolean({ description: 'No progress on stderr; errors only.' }),
   };
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Run);
-    const { runTask } = await import('../engine/run-task.js');
-    const layer: OpenkoiConfig = {
+    const [{ runTask }, { readPipedInput, composeTask }, { parseNumberFlag }] = await Promise.all([
+      import('../engine/run-task.js'),
+      import('../ui/read-piped-input.js'),
+      import('../ui/parse-number-flag.js'),
+    ]);
+    let layer: OpenkoiConfig;
+    try {
+      layer = {
       models: {
         executor: flags.executor ?? flags.model,
         evaluator: flags.evaluator ?? flags.model,
         planner: flags.planner ?? flags.model,
         embedder: flags.embedder,
       },
+      engine: {
+        quality: parseNumberFlag('--quality', flags.quality),
+        iterations: parseNumberFlag('--iterate', flags.iterate),
+        max_tokens: parseNumberFlag('--max-tokens', flags['max-tokens']),
+        max_cost_usd: parseNumberFlag('--max-cost', flags['max-cost']),
+        max_duration_s: parseNumberFlag('--max-time', flags['max-time']),
+      },
       output: { stream: flags.stream },
-    };
+      };
+    } catch (error) {
+      process.stderr.write(`openkoi: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const piped = await readPipedInput(process.stdin, flags.stdin);
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort(new Error('interrupted')));
     process.exitCode = await runTask({
-      task: (argv as string[]).join(' '),
+      task: composeTask((argv as string[]).join(' '), piped),
       flags: layer,
       quiet: flags.quiet,
+      json: flags.json,
       stdout: process.stdout,
       stderr: process.stderr,
+      signal: controller.signal,
       ...(flags.config ? { configPath: flags.config } : {}),
     });
   }

@@ -55,8 +55,25 @@ const engineSchema = z
     max_tokens: z.number().int().positive().optional(),
     max_cost_usd: z.number().positive().optional(),
     max_duration_s: z.number().positive().optional(),
+    regression_threshold: z.number().min(0).max(1).optional(),
+    min_improvement: z.number().min(0).max(1).optional(),
+    max_tool_rounds: z.number().int().min(1).max(200).optional(),
   })
   .strict();
+
+// Retries, cooldowns and fallback (routing/retry-policy.ts turns these into a RetryPolicy).
+const routingSchema = z
+  .object({
+    max_attempts: z.number().int().min(1).max(50).optional(),
+    retry_budget: z.number().int().min(0).max(20).optional(),
+    max_retry_wait_s: z.number().min(0).optional(),
+    default_cooldown_s: z.number().min(0).optional(),
+    max_all_cooling_wait_s: z.number().min(0).optional(),
+    idle_timeout_s: z.number().positive().optional(),
+  })
+  .strict();
+
+export type RoutingConfig = z.infer<typeof routingSchema>;
 
 const outputSchema = z
   .object({
@@ -79,6 +96,7 @@ export const configSchema = z
     providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a lower-case provider id'), providerSchema).optional(),
     engine: engineSchema.optional(),
     output: outputSchema.optional(),
+    routing: routingSchema.optional(),
     pricing: z.record(modelRefString, priceSchema).optional(),
   })
   .strict();
@@ -86,6 +104,6 @@ export const configSchema = z
 export type OpenkoiConfig = z.infer<typeof configSchema>;
 
 export const DEFAULT_CONFIG = {
-  engine: { quality: 0.8, iterations: 3 },
+  engine: { quality: 0.8, iterations: 3, regression_threshold: 0.1, min_improvement: 0.02, max_tool_rounds: 20 },
   output: { stream: true },
 } satisfies OpenkoiConfig;

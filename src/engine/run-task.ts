@@ -1,15 +1,24 @@
 import { ConfigError } from '../config/config-error.js';
-import type { OpenkoiConfig } from '../config/config-schema.js';
+import { ROLES, type OpenkoiConfig, type Role } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
-import { formatModelRef, ModelRefError } from '../model/model-ref.js';
-import { createProvider, credentialFromEnvironment } from '../providers/create-provider.js';
-import { findProviderEntry } from '../providers/provider-catalog.js';
+import { databasePath, openkoiHome } from '../config/paths.js';
+import { openDatabase, type Database } from '../memory/database.js';
+import { TaskStore } from '../memory/task-store.js';
+import { formatModelRef, ModelRefError, type ModelRef } from '../model/model-ref.js';
 import { ProviderError } from '../providers/provider-error.js';
 import { resolveProviderEntries } from '../providers/resolve-provider-entries.js';
+import { createGateway } from '../routing/create-gateway.js';
+import { ProviderPool } from '../routing/provider-pool.js';
 import { resolveRoleModels } from '../routing/resolve-role-models.js';
 import { EXIT } from '../ui/exit-codes.js';
 import { Progress } from '../ui/progress.js';
-import { runSingleCall } from './run-single-call.js';
+import { AttemptLog } from './attempt-log.js';
+import { BudgetMeter, type PriceAttempt } from './budget-meter.js';
+import { runIterationLoop, type Decision, type LoopResult } from './iteration-loop.js';
+import { loadSkills, loadSoul, skillSources } from './skills/load-skills.js';
+import type { Skill } from './skills/skill.js';
+import type { TaskSummary } from './task-summary.js';
+import { NO_TOOLS, type ToolRunner } from './tool-runner.js';
 
 export interface RunTaskInput {
   task: string;
@@ -17,47 +26,172 @@ export interface RunTaskInput {
   flags: OpenkoiConfig;
   configPath?: string;
   quiet?: boolean;
+  json?: boolean;
   environment?: NodeJS.ProcessEnv;
   workspace?: string;
   stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
   signal?: AbortSignal;
+  tools?: ToolRunner;
+  /** Prices an attempt in USD (the usage module's catalog); without it costs are unknown. */
+  priceAttempt?: PriceAttempt;
+}
+
+const EXIT_FOR_DECISION: Record<Decision, number> = {
+  accepted: EXIT.ok,
+  executed: EXIT.ok,
+  continue: EXIT.ok,
+  'iteration-limit': EXIT.belowThreshold,
+  regression: EXIT.belowThreshold,
+  'no-improvement': EXIT.belowThreshold,
+  unscored: EXIT.belowThreshold,
+  'budget-tokens': EXIT.budget,
+  'budget-cost': EXIT.budget,
+  'budget-time': EXIT.budget,
+  interrupted: EXIT.interrupted,
+  failed: EXIT.failed,
+};
+
+const STATUS_FOR_DECISION = (decision: Decision): 'accepted' | 'below-threshold' | 'budget' | 'failed' | 'interrupted' => {
+  const code = EXIT_FOR_DECISION[decision];
+  if (code === EXIT.ok) return 'accepted';
+  if (code === EXIT.belowThreshold) return 'below-threshold';
+  if (code === EXIT.budget) return 'budget';
+  if (code === EXIT.interrupted) return 'interrupted';
+  return 'failed';
+};
+
+/** Evaluator skills in the order offered to the planner: general first (the default). */
+function evaluatorSkills(skills: Map<string, Skill>): Skill[] {
+  const evaluators = [...skills.values()].filter((skill) => skill.kind === 'evaluator');
+  return evaluators.sort((a, b) => (a.name === 'general' ? -1 : b.name === 'general' ? 1 : a.name.localeCompare(b.name)));
 }
 
 /** Runs a task end to end and returns the process exit code. */
 export async function runTask(input: RunTaskInput): Promise<number> {
   const environment = input.environment ?? process.env;
+  const workspace = input.workspace ?? process.cwd();
   const progress = new Progress(input.stderr, input.quiet);
   if (input.task.trim() === '') {
     progress.error('No task given. Usage: openkoi "describe the task" (or pipe it on stdin).');
     return EXIT.usage;
   }
+  let database: Database | undefined;
   try {
-    const { config } = loadConfig({
-      environment,
-      flags: input.flags,
-      ...(input.workspace ? { workspace: input.workspace } : {}),
-      ...(input.configPath ? { explicitPath: input.configPath } : {}),
-    });
+    const { config } = loadConfig({ environment, flags: input.flags, workspace, ...(input.configPath ? { explicitPath: input.configPath } : {}) });
     const entries = resolveProviderEntries(config);
     const roles = resolveRoleModels(config, entries, environment);
-    const entry = findProviderEntry(roles.executor.provider, entries)!;
-    const credential = credentialFromEnvironment(entry, environment);
-    const provider = await createProvider(entry, environment, credential);
-    progress.line('model', `executor ${formatModelRef(roles.executor)} (${credential?.source ?? 'no credential'})`);
-    const stream = config.output?.stream ?? true;
-    const result = await runSingleCall(
-      provider,
-      { model: roles.executor.model, messages: [{ role: 'user', content: input.task }] },
-      { stream, onText: (text) => input.stdout.write(text), ...(input.signal ? { signal: input.signal } : {}) },
+    const engine = config.engine ?? {};
+    const settings = {
+      quality: engine.quality ?? 0.8,
+      maxIterations: engine.iterations ?? 3,
+      regressionThreshold: engine.regression_threshold ?? 0.1,
+      minImprovement: engine.min_improvement ?? 0.02,
+    };
+    const home = openkoiHome(environment);
+    const sources = skillSources(home, workspace);
+    const { skills, problems } = loadSkills(sources);
+    for (const problem of problems) progress.line('warn', `skipped skill: ${problem}`);
+    const evaluators = evaluatorSkills(skills);
+    if (evaluators.length === 0) throw new ConfigError('No evaluator skill is available (the bundled skills/ folder is incomplete).', 'skills');
+
+    const pool = new ProviderPool(entries, environment);
+    const chains = Object.fromEntries(ROLES.map((role) => [role, roles[role as keyof typeof roles] ? [roles[role as keyof typeof roles]!] : []])) as Record<Role, ModelRef[]>;
+    // The embedder is not used by the loop yet; only the generating roles need a working provider.
+    const usedRoles: Role[] = settings.maxIterations === 0 ? ['executor'] : ['planner', 'executor', 'evaluator'];
+    for (const role of usedRoles) {
+      const ref = chains[role][0]!;
+      progress.line('model', `${role} ${formatModelRef(ref)} (${pool.credentialSource(ref.provider) ?? 'no credential'})`);
+    }
+    for (const role of usedRoles) await pool.get(chains[role][0]!.provider);
+
+    database = openDatabase(databasePath(environment));
+    const store = new TaskStore(database);
+    const taskId = store.createTask(input.task, workspace, Object.fromEntries(ROLES.map((role) => [role, chains[role].map(formatModelRef)])));
+    const meter = new BudgetMeter(
+      {
+        ...(engine.max_tokens !== undefined ? { maxTokens: engine.max_tokens } : {}),
+        ...(engine.max_cost_usd !== undefined ? { maxCostUsd: engine.max_cost_usd } : {}),
+        ...(engine.max_duration_s !== undefined ? { maxDurationMs: engine.max_duration_s * 1000 } : {}),
+      },
+      input.priceAttempt,
     );
-    if (!result.text.endsWith('\n')) input.stdout.write('\n');
-    const { inputTokens, outputTokens, cacheReadTokens } = result.usage;
+    const attempts = new AttemptLog();
+    const gateway = createGateway({
+      chains,
+      pool,
+      config,
+      database,
+      onAttempt: (attempt) => {
+        attempts.add(attempt);
+        meter.add(attempt);
+      },
+    });
+
+    // -i 0 streams straight to stdout: that output is the answer. With iterations, stdout gets
+    // only the best answer at the end; the live text goes to a watching terminal on stderr.
+    const executeOnly = settings.maxIterations === 0;
+    const streamToStdout = executeOnly && !input.json;
+    const streamToStderr = !executeOnly && !input.quiet && input.stderr.isTTY === true;
+    let streamedAny = false;
+    const stream = config.output?.stream ?? true;
+    const result = await runIterationLoop({
+      task: input.task,
+      taskId,
+      soul: loadSoul(sources),
+      evaluators,
+      gateway,
+      tools: input.tools ?? NO_TOOLS,
+      stream,
+      settings,
+      meter,
+      attempts,
+      store,
+      ...(input.signal ? { signal: input.signal } : {}),
+      executorLimits: { maxToolRounds: engine.max_tool_rounds ?? 20, warnWhenRoundsLeft: 3, maxRepeatedCalls: 3 },
+      events: {
+        progress: (tag, text) => progress.line(tag, text),
+        onText: (text) => {
+          streamedAny ||= text.length > 0;
+          if (streamToStdout) input.stdout.write(text);
+          else if (streamToStderr) input.stderr.write(text);
+        },
+        onModelSwitch: (from, to, reason, afterOutput) =>
+          progress.line(
+            'fallback',
+            afterOutput
+              ? `${formatModelRef(from)} failed mid-stream (${reason}); ${formatModelRef(to)} takes over and its output follows`
+              : `${formatModelRef(from)} failed (${reason}); trying ${formatModelRef(to)}`,
+          ),
+      },
+    });
+    if (streamToStderr && streamedAny) input.stderr.write('\n');
+
+    const exitCode = result.error && result.decision === 'failed' ? EXIT.failed : EXIT_FOR_DECISION[result.decision];
+    store.finishTask(taskId, {
+      status: STATUS_FOR_DECISION(result.decision),
+      decision: result.decision,
+      score: result.score,
+      bestIteration: result.bestIteration,
+      answer: result.answer,
+      usage: meter.usage,
+      durationMs: meter.elapsedMs,
+    });
+
+    if (input.json) {
+      input.stdout.write(`${JSON.stringify(summarise(taskId, result, exitCode, chains, usedRoles, meter))}\n`);
+    } else if (streamToStdout) {
+      if (streamedAny) input.stdout.write('\n');
+    } else if (result.answer !== undefined) {
+      input.stdout.write(result.answer.endsWith('\n') ? result.answer : `${result.answer}\n`);
+    }
+    if (result.error) progress.error(result.error.message);
+    const cost = meter.unpricedAttempts > 0 ? `≥ $${meter.costUsd.toFixed(4)} (some prices unknown)` : `$${meter.costUsd.toFixed(4)}`;
     progress.line(
       'done',
-      `${result.responseModel ?? roles.executor.model} · ${inputTokens + cacheReadTokens} in / ${outputTokens} out tokens · finish ${result.finishReason}`,
+      `${result.decision}${result.score !== undefined ? ` · score ${result.score.toFixed(2)}` : ''} · ${result.iterations.length} iteration${result.iterations.length === 1 ? '' : 's'} · ${meter.totalTokens} tokens · ${cost} · ${servedBySummary(result)}`,
     );
-    return EXIT.ok;
+    return exitCode;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ModelRefError) {
       progress.error(error.message);
@@ -70,5 +204,53 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       return error.kind === 'aborted' ? EXIT.interrupted : EXIT.failed;
     }
     throw error;
+  } finally {
+    database?.close();
   }
+}
+
+/** Which candidate really served each role (it differs from the configured one after a fallback). */
+function servedBySummary(result: LoopResult): string {
+  const served = new Map<string, string>();
+  for (const iteration of result.iterations) {
+    for (const attempt of iteration.attempts) if (attempt.outcome === 'ok') served.set(attempt.role, formatModelRef(attempt.candidate));
+  }
+  return served.size ? [...served].map(([role, ref]) => `${role} ${ref}`).join(', ') : 'no model replied';
+}
+
+function summarise(taskId: string, result: LoopResult, exitCode: number, chains: Record<Role, ModelRef[]>, usedRoles: Role[], meter: BudgetMeter): TaskSummary {
+  return {
+    taskId,
+    answer: result.answer ?? null,
+    score: result.score ?? null,
+    decision: result.decision,
+    accepted: exitCode === EXIT.ok,
+    exitCode,
+    ...(result.error ? { error: result.error.message } : {}),
+    models: Object.fromEntries(usedRoles.map((role) => [role, formatModelRef(chains[role][0]!)])),
+    iterations: result.iterations.map((iteration) => ({
+      number: iteration.number,
+      score: iteration.score ?? null,
+      decision: iteration.decision,
+      planSteps: iteration.plan?.steps ?? [],
+      durationMs: iteration.durationMs,
+      usage: iteration.usage,
+      findings: iteration.evaluation?.findings ?? [],
+      attempts: iteration.attempts.map((attempt) => ({
+        role: attempt.role,
+        candidate: formatModelRef(attempt.candidate),
+        outcome: attempt.outcome,
+        waitedMs: attempt.waitedMs,
+        durationMs: attempt.durationMs,
+        ...(attempt.errorKind ? { errorKind: attempt.errorKind } : {}),
+        ...(attempt.status !== undefined ? { status: attempt.status } : {}),
+        ...(attempt.responseModel ? { responseModel: attempt.responseModel } : {}),
+        ...(attempt.usage ? { usage: { inputTokens: attempt.usage.inputTokens, outputTokens: attempt.usage.outputTokens, cacheReadTokens: attempt.usage.cacheReadTokens, cacheWriteTokens: attempt.usage.cacheWriteTokens } } : {}),
+      })),
+    })),
+    usage: { inputTokens: meter.usage.inputTokens, outputTokens: meter.usage.outputTokens, cacheReadTokens: meter.usage.cacheReadTokens, cacheWriteTokens: meter.usage.cacheWriteTokens },
+    costUsd: meter.costUsd,
+    costKnown: meter.unpricedAttempts === 0,
+    durationMs: meter.elapsedMs,
+  };
 }

@@ -8,6 +8,11 @@ export const EXIT = {
   usage: 2,
   /** A token, cost or time budget stopped the task before acceptance. */
   budget: 3,
+  /**
+   * The loop ended without reaching the quality threshold (iteration limit, regression, no
+   * improvement, no usable evaluation); the best answer is still printed.
+   */
+  belowThreshold: 4,
   /** Interrupted by the user (Ctrl-C). */
   interrupted: 130,
 } as const;

@@ -26,21 +26,22 @@ function expectNoSecrets(...outputs: string[]): void {
 describe('openkoi -m provider/model "task" streams the reply to stdout', () => {
   it('OpenAI: the reply alone on stdout, progress on stderr', async () => {
     fake.script('openai.chat', { chunks: ['Hi', ' there', ', human.'], usage: { input: 12, output: 4 } });
-    const result = await runOpenkoi(['-m', 'openai/gpt-4.1', 'say hi'], environment);
+    const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', 'say hi'], environment);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('Hi there, human.\n');
     expect(result.stderr).toContain('openai/gpt-4.1');
     const [request] = fake.requestsTo('openai.chat');
     expect(request?.body.model).toBe('gpt-4.1');
     expect(request?.body.stream).toBe(true);
-    expect(request?.body.messages.at(-1)).toEqual({ role: 'user', content: 'say hi' });
+    expect(request?.body.messages.at(-1).role).toBe('user');
+    expect(request?.body.messages.at(-1).content).toContain('say hi');
     expect(request?.headers['authorization']).toBe(`Bearer ${OPENAI_KEY}`);
     expectNoSecrets(result.stdout, result.stderr);
   });
 
   it('Anthropic: streamed through the Messages API', async () => {
     fake.script('anthropic.messages', { chunks: ['Hello', ' from', ' Claude.'] });
-    const result = await runOpenkoi(['-m', 'anthropic/claude-sonnet-4-6', 'say', 'hi'], environment);
+    const result = await runOpenkoi(['-i', '0', '-m', 'anthropic/claude-sonnet-4-6', 'say', 'hi'], environment);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('Hello from Claude.\n');
     const [request] = fake.requestsTo('anthropic.messages');
@@ -54,7 +55,7 @@ describe('openkoi -m provider/model "task" streams the reply to stdout', () => {
 
   it('--no-stream waits for the whole reply', async () => {
     fake.script('openai.chat', { text: 'The whole reply.' });
-    const result = await runOpenkoi(['--no-stream', '-m', 'openai/gpt-4.1', 'say hi'], environment);
+    const result = await runOpenkoi(['-i', '0', '--no-stream', '-m', 'openai/gpt-4.1', 'say hi'], environment);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('The whole reply.\n');
     expect(fake.requestsTo('openai.chat')[0]?.body.stream).toBeFalsy();
@@ -62,7 +63,7 @@ describe('openkoi -m provider/model "task" streams the reply to stdout', () => {
 
   it('OPENKOI_MODEL chooses the model when no flag does', async () => {
     fake.script('anthropic.messages', { text: 'via env' });
-    const result = await runOpenkoi(['hello'], { ...environment, OPENKOI_MODEL: 'anthropic/claude-haiku-4-5' });
+    const result = await runOpenkoi(['-i', '0', 'hello'], { ...environment, OPENKOI_MODEL: 'anthropic/claude-haiku-4-5' });
     expect(result.code).toBe(0);
     expect(fake.requestsTo('anthropic.messages')[0]?.body.model).toBe('claude-haiku-4-5');
   });
@@ -71,7 +72,7 @@ describe('openkoi -m provider/model "task" streams the reply to stdout', () => {
 describe('setup problems get a clear error and a non-zero exit', () => {
   it('a missing key names the variable to set', async () => {
     const { OPENAI_API_KEY: _unused, ...withoutKey } = environment;
-    const result = await runOpenkoi(['-m', 'openai/gpt-4.1', 'say hi'], withoutKey);
+    const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', 'say hi'], withoutKey);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('OPENAI_API_KEY');
     expect(result.stdout).toBe('');
@@ -89,7 +90,7 @@ describe('setup problems get a clear error and a non-zero exit', () => {
     fake.script('openai.chat', {
       fault: { status: 401, message: `Incorrect API key provided: ${OPENAI_KEY}`, code: 'invalid_api_key' },
     });
-    const result = await runOpenkoi(['-m', 'openai/gpt-4.1', 'say hi'], environment);
+    const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', 'say hi'], environment);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/authentication failed \(HTTP 401\)/);
     expectNoSecrets(result.stdout, result.stderr);

@@ -51,7 +51,7 @@ beforeEach(() => {
 describe('config layers: flag > environment > project > user > defaults', () => {
   it('defaults apply when nothing is configured', () => {
     const { config, files } = load();
-    expect(config.engine).toEqual({ quality: 0.8, iterations: 3 });
+    expect(config.engine).toMatchObject({ quality: 0.8, iterations: 3 });
     expect(config.output?.stream).toBe(true);
     expect(files).toEqual([]);
   });
@@ -66,7 +66,7 @@ describe('config layers: flag > environment > project > user > defaults', () => 
     writeUser('[engine]\nquality = 0.6\niterations = 5\n[models]\nexecutor = "openai/gpt-4.1"\n');
     writeProject('[engine]\nquality = 0.7\n');
     const { config, files } = load();
-    expect(config.engine).toEqual({ quality: 0.7, iterations: 5 });
+    expect(config.engine).toMatchObject({ quality: 0.7, iterations: 5 });
     expect(config.models?.executor).toBe('openai/gpt-4.1');
     expect(files).toHaveLength(2);
   });

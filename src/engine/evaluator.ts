@@ -1,0 +1,72 @@
+import type { Message } from '../model/message.js';
+import type { ModelGateway, RoleCallOptions } from '../routing/model-gateway.js';
+import { judgeReplySchema, type DimensionScore, type Evaluation, type Finding } from './evaluation.js';
+import { extractJsonObject } from './extract-json.js';
+import type { Plan } from './plan.js';
+import type { Skill } from './skills/skill.js';
+
+export interface EvaluateInput {
+  task: string;
+  plan: Plan;
+  output: string;
+  skill: Skill;
+}
+
+const JUDGE_INSTRUCTIONS = `You are the evaluator: a precise, critical judge. Score the result on each rubric dimension from 0 to 1 and list concrete findings, each with a severity (blocker, important, suggestion) and a suggested fix.
+Reply with one JSON object and nothing else:
+{"scores": {"<dimension>": 0.0}, "findings": [{"severity": "blocker", "dimension": "<dimension>", "message": "...", "fix": "..."}], "summary": "..."}`;
+
+export function evaluatorMessages(input: EvaluateInput): Message[] {
+  const rubric = input.plan.rubric.map((dimension) => `- ${dimension.dimension} (weight ${dimension.weight}): ${dimension.description}`).join('\n');
+  const criteria = input.plan.acceptanceCriteria.length ? input.plan.acceptanceCriteria.map((line) => `- ${line}`).join('\n') : '- (none stated)';
+  return [
+    { role: 'system', content: `${JUDGE_INSTRUCTIONS}\n\n${input.skill.body}\n\nRubric:\n${rubric}` },
+    {
+      role: 'user',
+      content: `Task:\n${input.task}\n\nAcceptance criteria:\n${criteria}\n\nResult to judge:\n${input.output}`,
+    },
+  ];
+}
+
+/**
+ * Asks the evaluator role to judge a result. A reply that cannot be used yields no score (never
+ * an invented one) and a finding that says so; the loop then treats the iteration as unscored.
+ */
+export async function evaluate(gateway: ModelGateway, input: EvaluateInput, options: RoleCallOptions): Promise<Evaluation> {
+  const response = await gateway.chat('evaluator', { messages: evaluatorMessages(input) }, options);
+  const parsed = judgeReplySchema.safeParse(extractJsonObject(response.text));
+  if (!parsed.success) {
+    return {
+      score: undefined,
+      scores: [],
+      findings: [
+        {
+          severity: 'important',
+          message: `The evaluator's reply could not be used (${extractJsonObject(response.text) === undefined ? 'no JSON object' : 'JSON not in the expected shape'}); this iteration has no score.`,
+          fix: 'Nothing to fix in the result; the next iteration is judged again.',
+        },
+      ],
+    };
+  }
+  const scores: DimensionScore[] = [];
+  const findings: Finding[] = parsed.data.findings.map((finding) => ({
+    severity: finding.severity,
+    message: finding.message,
+    ...(finding.dimension ? { dimension: finding.dimension } : {}),
+    ...(finding.fix ? { fix: finding.fix } : {}),
+  }));
+  for (const dimension of input.plan.rubric) {
+    const score = parsed.data.scores[dimension.dimension];
+    if (score === undefined) {
+      findings.push({ severity: 'suggestion', dimension: dimension.dimension, message: `The evaluator gave no score for "${dimension.dimension}"; the composite leaves it out.` });
+    } else {
+      scores.push({ dimension: dimension.dimension, score, weight: dimension.weight });
+    }
+  }
+  const totalWeight = scores.reduce((sum, entry) => sum + entry.weight, 0);
+  const score = totalWeight > 0 ? scores.reduce((sum, entry) => sum + entry.score * entry.weight, 0) / totalWeight : undefined;
+  if (score === undefined) {
+    findings.push({ severity: 'important', message: 'The evaluator scored none of the rubric dimensions; this iteration has no score.' });
+  }
+  return { score, scores, findings, ...(parsed.data.summary ? { summary: parsed.data.summary } : {}) };
+}

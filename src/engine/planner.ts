@@ -1,0 +1,83 @@
+import type { Message } from '../model/message.js';
+import type { ModelGateway, RoleCallOptions } from '../routing/model-gateway.js';
+import { extractJsonObject } from './extract-json.js';
+import type { Finding } from './evaluation.js';
+import { planSchema, type Plan } from './plan.js';
+import type { Skill } from './skills/skill.js';
+
+export interface PlanInput {
+  task: string;
+  soul: string;
+  /** Evaluator skills the planner may choose from; the first is the default. */
+  evaluators: Skill[];
+  /** Refinement: the previous plan, its output and what the evaluator found. */
+  previous?: { plan: Plan; output: string; findings: Finding[]; score: number | undefined };
+}
+
+export interface PlanResult {
+  plan: Plan;
+  /** Why the plan fell back to the task itself, when it did. */
+  fallbackReason?: string;
+}
+
+const PLANNER_INSTRUCTIONS = `You are the planner. Break the task into a short list of concrete steps the executor will carry out, state how to tell the result is acceptable, and choose the evaluator that will judge it.
+Reply with one JSON object and nothing else:
+{"steps": ["..."], "acceptance_criteria": ["..."], "evaluator": "<one of the evaluator names>"}`;
+
+/** The stable system prompt (cacheable): soul, planner instructions, the evaluators on offer. */
+export function plannerSystemPrompt(soul: string, evaluators: Skill[]): string {
+  const list = evaluators.map((skill) => `- ${skill.name}: ${skill.description}`).join('\n');
+  return `${soul}\n\n${PLANNER_INSTRUCTIONS}\n\nEvaluators:\n${list}`;
+}
+
+export function plannerMessages(input: PlanInput): Message[] {
+  const messages: Message[] = [{ role: 'system', content: plannerSystemPrompt(input.soul, input.evaluators) }];
+  if (!input.previous) {
+    messages.push({ role: 'user', content: `Task:\n${input.task}` });
+    return messages;
+  }
+  const { plan, output, findings, score } = input.previous;
+  const findingLines = findings.length
+    ? findings.map((finding) => `- [${finding.severity}]${finding.dimension ? ` (${finding.dimension})` : ''} ${finding.message}${finding.fix ? ` — fix: ${finding.fix}` : ''}`).join('\n')
+    : '- (none)';
+  messages.push({
+    role: 'user',
+    content:
+      `Task:\n${input.task}\n\n` +
+      `The previous plan:\n${plan.steps.map((step, index) => `${index + 1}. ${step}`).join('\n')}\n\n` +
+      `Its result scored ${score === undefined ? 'nothing (the evaluation was unusable)' : score.toFixed(2)}. The evaluator's findings:\n${findingLines}\n\n` +
+      `The previous result:\n${output}\n\n` +
+      'Refine the plan so the next attempt fixes every finding. Reply with the JSON object only.',
+  });
+  return messages;
+}
+
+/** Asks the planner role for a plan; unusable output falls back to a one-step plan (the task itself). */
+export async function makePlan(gateway: ModelGateway, input: PlanInput, options: RoleCallOptions): Promise<PlanResult> {
+  const defaultEvaluator = input.evaluators[0]!;
+  const response = await gateway.chat('planner', { messages: plannerMessages(input) }, options);
+  const parsed = planSchema.safeParse(extractJsonObject(response.text));
+  if (!parsed.success) {
+    const reason = extractJsonObject(response.text) === undefined ? 'no JSON object in the reply' : 'the JSON did not match the plan schema';
+    return {
+      plan: {
+        steps: [input.task],
+        acceptanceCriteria: input.previous?.plan.acceptanceCriteria ?? [],
+        evaluator: input.previous?.plan.evaluator ?? defaultEvaluator.name,
+        rubric: input.previous?.plan.rubric ?? defaultEvaluator.rubric,
+        fallback: true,
+      },
+      fallbackReason: reason,
+    };
+  }
+  const chosen = input.evaluators.find((skill) => skill.name === parsed.data.evaluator) ?? defaultEvaluator;
+  return {
+    plan: {
+      steps: parsed.data.steps,
+      acceptanceCriteria: parsed.data.acceptance_criteria,
+      evaluator: chosen.name,
+      rubric: chosen.rubric,
+      fallback: false,
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { fstatSync } from 'node:fs';
+
+/**
+ * Text piped into openkoi (`cat notes.md | openkoi "summarise"`). Read only when asked with
+ * --stdin or when stdin is a pipe or a file: a terminal, or a stdin left open by a harness,
+ * must never make openkoi wait.
+ */
+export async function readPipedInput(stdin: NodeJS.ReadStream & { fd?: number }, explicit: boolean): Promise<string | undefined> {
+  if (!explicit) {
+    if (stdin.isTTY) return undefined;
+    try {
+      const stat = fstatSync(stdin.fd ?? 0);
+      if (!stat.isFIFO() && !stat.isFile()) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return text === '' ? undefined : text;
+}
+
+/** The task: arguments first, piped text appended after a blank line. */
+export function composeTask(argumentsText: string, piped: string | undefined): string {
+  const head = argumentsText.trim();
+  if (!piped) return head;
+  return head === '' ? piped : `${head}\n\n${piped}`;
+}
