@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,14 +25,26 @@ export function temporaryHome(): { home: string; openkoiHome: string } {
 export function runOpenkoi(
   args: string[],
   environment: Record<string, string>,
-  options: { stdin?: string; cwd?: string; timeoutMs?: number } = {},
+  options: {
+    stdin?: string;
+    /** Feed stdin from a file (`openkoi < file`), as a shell redirect does; `stdin` uses a socket pair. */
+    stdinFile?: string;
+    cwd?: string;
+    timeoutMs?: number;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const { home, openkoiHome } = temporaryHome();
+    let stdin: 'pipe' | number = 'pipe';
+    if (options.stdinFile !== undefined) {
+      const path = join(home, 'stdin.txt');
+      writeFileSync(path, options.stdinFile);
+      stdin = openSync(path, 'r');
+    }
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? home,
       env: { PATH: process.env['PATH'] ?? '', HOME: home, OPENKOI_HOME: openkoiHome, NO_COLOR: '1', ...environment },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [stdin, 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -44,6 +56,6 @@ export function runOpenkoi(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
-    child.stdin.end(options.stdin ?? '');
+    child.stdin?.end(options.stdin ?? '');
   });
 }

@@ -1,0 +1,94 @@
+import type { Role } from '../../src/config/config-schema.js';
+import { ROLES } from '../../src/config/config-schema.js';
+import { AttemptLog } from '../../src/engine/attempt-log.js';
+import { BudgetMeter, type Budgets, type PriceAttempt } from '../../src/engine/budget-meter.js';
+import type { ExecutorLimits } from '../../src/engine/executor.js';
+import { DEFAULT_LOOP_SETTINGS, runIterationLoop, type LoopResult, type LoopSettings } from '../../src/engine/iteration-loop.js';
+import { bundledSkillsDirectory, loadSkills, loadSoul } from '../../src/engine/skills/load-skills.js';
+import { NO_TOOLS, type ToolRunner } from '../../src/engine/tool-runner.js';
+import { openDatabase, type Database } from '../../src/memory/database.js';
+import { TaskStore } from '../../src/memory/task-store.js';
+import type { ModelRef } from '../../src/model/model-ref.js';
+import { BUILTIN_PROVIDERS } from '../../src/providers/provider-catalog.js';
+import { DirectGateway } from '../../src/routing/direct-gateway.js';
+import { ProviderPool } from '../../src/routing/provider-pool.js';
+import type { FakeServer } from '../fakes/fake-server.js';
+import type { ScriptedReply } from '../fakes/scripted-reply.js';
+
+export const PLANNER: ModelRef = { provider: 'openai', model: 'planner-model' };
+export const EXECUTOR: ModelRef = { provider: 'openai', model: 'executor-model' };
+export const EVALUATOR: ModelRef = { provider: 'openai', model: 'evaluator-model' };
+
+export function planReply(steps: string[], evaluator = 'general'): ScriptedReply {
+  return { text: JSON.stringify({ steps, acceptance_criteria: ['it works'], evaluator }) };
+}
+
+/** A judge reply scoring every general-rubric dimension the same. */
+export function judgeReply(score: number, findings: Array<{ severity: string; message: string; fix?: string; dimension?: string }> = []): ScriptedReply {
+  return { text: '```json\n' + JSON.stringify({ scores: { correctness: score, completeness: score, clarity: score }, findings, summary: 'judged' }) + '\n```' };
+}
+
+export interface HarnessOptions {
+  settings?: Partial<LoopSettings>;
+  budgets?: Budgets;
+  priceAttempt?: PriceAttempt;
+  tools?: ToolRunner;
+  stream?: boolean;
+  executorLimits?: ExecutorLimits;
+}
+
+export interface HarnessRun {
+  result: LoopResult;
+  progress: string[];
+  text: string;
+  database: Database;
+  taskId: string;
+}
+
+export async function runLoop(fake: FakeServer, task: string, options: HarnessOptions = {}): Promise<HarnessRun> {
+  const environment = { OPENAI_API_KEY: 'sk-engine-test-key', OPENAI_BASE_URL: `${fake.url}/v1` };
+  const pool = new ProviderPool(BUILTIN_PROVIDERS, environment);
+  const chains = Object.fromEntries(ROLES.map((role) => [role, []])) as unknown as Record<Role, ModelRef[]>;
+  chains.planner = [PLANNER];
+  chains.executor = [EXECUTOR];
+  chains.evaluator = [EVALUATOR];
+  const attempts = new AttemptLog();
+  const meter = new BudgetMeter(options.budgets ?? {}, options.priceAttempt);
+  const gateway = new DirectGateway(chains, pool, (attempt) => {
+    attempts.add(attempt);
+    meter.add(attempt);
+  });
+  const database = openDatabase(':memory:');
+  const store = new TaskStore(database);
+  const taskId = store.createTask(task, '/workspace', chains);
+  const bundled = bundledSkillsDirectory();
+  const sources = { bundled, user: '/nonexistent-user', project: '/nonexistent-project' };
+  const skills = [...loadSkills(sources).skills.values()].filter((skill) => skill.kind === 'evaluator');
+  skills.sort((a, b) => (a.name === 'general' ? -1 : b.name === 'general' ? 1 : 0));
+  const progress: string[] = [];
+  let text = '';
+  const result = await runIterationLoop({
+    task,
+    taskId,
+    soul: loadSoul(sources),
+    evaluators: skills,
+    gateway,
+    tools: options.tools ?? NO_TOOLS,
+    stream: options.stream ?? true,
+    settings: { ...DEFAULT_LOOP_SETTINGS, ...options.settings },
+    meter,
+    attempts,
+    store,
+    ...(options.executorLimits ? { executorLimits: options.executorLimits } : {}),
+    events: {
+      progress: (tag, line) => progress.push(`[${tag}] ${line}`),
+      onText: (delta) => (text += delta),
+    },
+  });
+  return { result, progress, text, database, taskId };
+}
+
+/** The model each recorded chat request asked for, in order. */
+export function requestedModels(fake: FakeServer): string[] {
+  return fake.requestsTo('openai.chat').map((request) => request.body.model);
+}
