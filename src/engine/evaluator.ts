@@ -33,7 +33,11 @@ export function evaluatorMessages(input: EvaluateInput): Message[] {
  * an invented one) and a finding that says so; the loop then treats the iteration as unscored.
  */
 export async function evaluate(gateway: ModelGateway, input: EvaluateInput, options: RoleCallOptions): Promise<Evaluation> {
-  const response = await gateway.chat('evaluator', { messages: evaluatorMessages(input) }, options);
+  const response = await gateway.chat(
+    'evaluator',
+    { messages: evaluatorMessages(input), ...(options.taskId ? { promptCacheKey: options.taskId } : {}) },
+    options,
+  );
   const parsed = judgeReplySchema.safeParse(extractJsonObject(response.text));
   if (!parsed.success) {
     return {

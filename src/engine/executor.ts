@@ -103,7 +103,13 @@ export async function execute(gateway: ModelGateway, input: ExecuteInput, option
   let stoppedBy: ExecuteResult['stoppedBy'];
   for (;;) {
     const wrapUp = stoppedBy !== undefined || tools.length === 0;
-    const request: RoleRequest = { messages, cacheablePrefixLength: 1, ...(wrapUp ? {} : { tools }) };
+    // The system prompt is the stable prefix; the task id keys OpenAI's prompt cache for the whole task.
+    const request: RoleRequest = {
+      messages,
+      cacheablePrefixLength: 1,
+      ...(options.taskId ? { promptCacheKey: options.taskId } : {}),
+      ...(wrapUp ? {} : { tools }),
+    };
     const turn = await runTurn(gateway, request, input.stream, options, events);
     if (turn.toolCalls.length === 0 || wrapUp) return { output: turn.text, toolRounds: rounds, ...(stoppedBy ? { stoppedBy } : {}) };
 

@@ -55,7 +55,11 @@ export function plannerMessages(input: PlanInput): Message[] {
 /** Asks the planner role for a plan; unusable output falls back to a one-step plan (the task itself). */
 export async function makePlan(gateway: ModelGateway, input: PlanInput, options: RoleCallOptions): Promise<PlanResult> {
   const defaultEvaluator = input.evaluators[0]!;
-  const response = await gateway.chat('planner', { messages: plannerMessages(input) }, options);
+  const response = await gateway.chat(
+    'planner',
+    { messages: plannerMessages(input), ...(options.taskId ? { promptCacheKey: options.taskId } : {}) },
+    options,
+  );
   const parsed = planSchema.safeParse(extractJsonObject(response.text));
   if (!parsed.success) {
     const reason = extractJsonObject(response.text) === undefined ? 'no JSON object in the reply' : 'the JSON did not match the plan schema';

@@ -6,12 +6,17 @@ import { openDatabase, type Database } from '../memory/database.js';
 import { TaskStore } from '../memory/task-store.js';
 import { formatModelRef, ModelRefError, type ModelRef } from '../model/model-ref.js';
 import { ProviderError } from '../providers/provider-error.js';
+import { providerIds } from '../providers/provider-catalog.js';
 import { resolveProviderEntries } from '../providers/resolve-provider-entries.js';
+import { buildRoleChains } from '../routing/build-role-chains.js';
 import { createGateway } from '../routing/create-gateway.js';
 import { ProviderPool } from '../routing/provider-pool.js';
-import { resolveRoleModels } from '../routing/resolve-role-models.js';
+import { resolveRoleModelsWithDefault } from '../routing/choose-default-model.js';
+import { createCredentialFinder, discoveryContext } from '../auth/discover-credentials.js';
 import { EXIT } from '../ui/exit-codes.js';
 import { Progress } from '../ui/progress.js';
+import { attemptPricer } from '../usage/price-attempt.js';
+import { UsageRecorder } from '../usage/usage-recorder.js';
 import { AttemptLog } from './attempt-log.js';
 import { BudgetMeter, type PriceAttempt } from './budget-meter.js';
 import { runIterationLoop, type Decision, type LoopResult } from './iteration-loop.js';
@@ -33,7 +38,7 @@ export interface RunTaskInput {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   signal?: AbortSignal;
   tools?: ToolRunner;
-  /** Prices an attempt in USD (the usage module's catalog); without it costs are unknown. */
+  /** Prices an attempt in USD; defaults to the price catalog with `[pricing]` overrides. */
   priceAttempt?: PriceAttempt;
 }
 
@@ -80,7 +85,9 @@ export async function runTask(input: RunTaskInput): Promise<number> {
   try {
     const { config } = loadConfig({ environment, flags: input.flags, workspace, ...(input.configPath ? { explicitPath: input.configPath } : {}) });
     const entries = resolveProviderEntries(config);
-    const roles = resolveRoleModels(config, entries, environment);
+    // Credentials in PROVIDERS.md's discovery order; a default model (probe, setup picker) only when none is set.
+    const discovery = discoveryContext(environment, (message) => progress.line('warn', message));
+    const roles = await resolveRoleModelsWithDefault(config, entries, discovery, { input: process.stdin, output: input.stderr });
     const engine = config.engine ?? {};
     const settings = {
       quality: engine.quality ?? 0.8,
@@ -95,26 +102,27 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const evaluators = evaluatorSkills(skills);
     if (evaluators.length === 0) throw new ConfigError('No evaluator skill is available (the bundled skills/ folder is incomplete).', 'skills');
 
-    const pool = new ProviderPool(entries, environment);
-    const chains = Object.fromEntries(ROLES.map((role) => [role, roles[role as keyof typeof roles] ? [roles[role as keyof typeof roles]!] : []])) as Record<Role, ModelRef[]>;
+    const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery));
+    const chains = buildRoleChains(config, roles, providerIds(entries));
     // The embedder is not used by the loop yet; only the generating roles need a working provider.
     const usedRoles: Role[] = settings.maxIterations === 0 ? ['executor'] : ['planner', 'executor', 'evaluator'];
     for (const role of usedRoles) {
-      const ref = chains[role][0]!;
-      progress.line('model', `${role} ${formatModelRef(ref)} (${pool.credentialSource(ref.provider) ?? 'no credential'})`);
+      const [primary, ...fallbacks] = chains[role];
+      const fallbackText = fallbacks.length ? `, then ${fallbacks.map(formatModelRef).join(', ')}` : '';
+      progress.line('model', `${role} ${formatModelRef(primary!)} (${pool.credentialSource(primary!.provider) ?? 'no credential'})${fallbackText}`);
     }
-    for (const role of usedRoles) await pool.get(chains[role][0]!.provider);
 
     database = openDatabase(databasePath(environment));
     const store = new TaskStore(database);
     const taskId = store.createTask(input.task, workspace, Object.fromEntries(ROLES.map((role) => [role, chains[role].map(formatModelRef)])));
+    const recorder = new UsageRecorder({ database, pricing: config.pricing });
     const meter = new BudgetMeter(
       {
         ...(engine.max_tokens !== undefined ? { maxTokens: engine.max_tokens } : {}),
         ...(engine.max_cost_usd !== undefined ? { maxCostUsd: engine.max_cost_usd } : {}),
         ...(engine.max_duration_s !== undefined ? { maxDurationMs: engine.max_duration_s * 1000 } : {}),
       },
-      input.priceAttempt,
+      input.priceAttempt ?? attemptPricer(config.pricing),
     );
     const attempts = new AttemptLog();
     const gateway = createGateway({
@@ -125,6 +133,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       onAttempt: (attempt) => {
         attempts.add(attempt);
         meter.add(attempt);
+        recorder.onAttempt(attempt);
       },
     });
 
@@ -167,7 +176,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     });
     if (streamToStderr && streamedAny) input.stderr.write('\n');
 
-    const exitCode = result.error && result.decision === 'failed' ? EXIT.failed : EXIT_FOR_DECISION[result.decision];
+    const exitCode = exitCodeFor(result);
     store.finishTask(taskId, {
       status: STATUS_FOR_DECISION(result.decision),
       decision: result.decision,
@@ -207,6 +216,13 @@ export async function runTask(input: RunTaskInput): Promise<number> {
   } finally {
     database?.close();
   }
+}
+
+function exitCodeFor(result: LoopResult): number {
+  const error = result.error;
+  // A provider that could not even be created (a missing key) is a setup problem, not a failed call.
+  if (error instanceof ProviderError && error.kind === 'auth' && error.status === undefined) return EXIT.usage;
+  return EXIT_FOR_DECISION[result.decision];
 }
 
 /** Which candidate really served each role (it differs from the configured one after a fallback). */

@@ -34,22 +34,37 @@ export async function createProvider(
   environment: NodeJS.ProcessEnv = process.env,
   credential: ProviderCredential | undefined = credentialFromEnvironment(entry, environment),
 ): Promise<ModelProvider> {
-  if (!credential) throw missingCredentialError(entry);
+  // Ollama is local and keyless: it needs no credential, only a server at OLLAMA_HOST.
+  if (!credential && entry.api !== 'ollama') throw missingCredentialError(entry);
   const baseURL = (entry.baseURLVariable && environment[entry.baseURLVariable]?.trim()) || entry.baseURL;
   switch (entry.api) {
     case 'anthropic-messages': {
       const { AnthropicAdapter } = await import('./anthropic/anthropic-adapter.js');
-      return new AnthropicAdapter({ apiKey: credential.apiKey, ...(baseURL ? { baseURL } : {}) });
+      return new AnthropicAdapter({ apiKey: credential!.apiKey, ...(baseURL ? { baseURL } : {}) });
     }
     case 'openai-chat': {
       const { OpenAIChatAdapter } = await import('./openai/openai-chat-adapter.js');
       return new OpenAIChatAdapter({
         id: entry.id,
         name: entry.name,
-        apiKey: credential.apiKey,
+        apiKey: credential!.apiKey,
         apiKeyEnv: entry.keyVariables[0],
         ...(baseURL ? { baseURL } : {}),
       });
+    }
+    case 'google-generative': {
+      const { GoogleAdapter } = await import('./google/google-adapter.js');
+      return new GoogleAdapter({ apiKey: credential!.apiKey, ...(baseURL ? { baseURL } : {}) });
+    }
+    case 'bedrock-converse': {
+      // The credential only proved that AWS credentials are configured; the SDK's chain reads
+      // them (and AWS_SESSION_TOKEN) from the environment and shared files itself.
+      const { BedrockAdapter } = await import('./bedrock/bedrock-adapter.js');
+      return new BedrockAdapter({ environment, ...(baseURL ? { endpoint: baseURL } : {}) });
+    }
+    case 'ollama': {
+      const { OllamaAdapter } = await import('./ollama/ollama-adapter.js');
+      return new OllamaAdapter({ id: entry.id, name: entry.name, ...(baseURL ? { host: baseURL } : {}) });
     }
   }
 }

@@ -1,5 +1,5 @@
 /** The wire protocol a provider speaks; one adapter per wire API. */
-export type WireApi = 'openai-chat' | 'anthropic-messages';
+export type WireApi = 'openai-chat' | 'anthropic-messages' | 'ollama' | 'google-generative' | 'bedrock-converse';
 
 export interface ProviderEntry {
   id: string;
@@ -33,7 +33,50 @@ export const BUILTIN_PROVIDERS: readonly ProviderEntry[] = [
     baseURLVariable: 'OPENAI_BASE_URL',
     defaultModel: 'gpt-5.2',
   },
+  {
+    // The Gemini API with an AI Studio key; the SDK reads GOOGLE_GEMINI_BASE_URL itself too.
+    id: 'google',
+    name: 'Google',
+    api: 'google-generative',
+    keyVariables: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'],
+    baseURLVariable: 'GOOGLE_GEMINI_BASE_URL',
+    defaultModel: 'gemini-2.5-pro',
+  },
+  {
+    // Local and keyless. OLLAMA_HOST (default http://127.0.0.1:11434) is where it listens; the
+    // default model is the best one installed, found by the probe (probe-ollama.ts).
+    id: 'ollama',
+    name: 'Ollama',
+    api: 'ollama',
+    keyVariables: [],
+    baseURLVariable: 'OLLAMA_HOST',
+  },
+  {
+    // AWS credentials, not an API key: the SDK's credential chain signs each request (SigV4).
+    // keyVariables only tell whether some AWS credential is configured (an access key, a named
+    // profile for the shared config/SSO, or a Bedrock API key); the adapter never reads them
+    // itself. Region: AWS_REGION, else us-east-1. No default model: Bedrock serves many families.
+    id: 'bedrock',
+    name: 'Amazon Bedrock',
+    api: 'bedrock-converse',
+    keyVariables: ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_BEARER_TOKEN_BEDROCK'],
+    baseURLVariable: 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME',
+  },
+  // OpenAI-compatible vendors: the same Chat Completions adapter with their own base URL, key
+  // variable and default model (shared/PROVIDERS.md).
+  ...openaiCompatible('groq', 'Groq', 'GROQ_API_KEY', 'llama-3.3-70b-versatile', 'https://api.groq.com/openai/v1'),
+  ...openaiCompatible('openrouter', 'OpenRouter', 'OPENROUTER_API_KEY', 'auto', 'https://openrouter.ai/api/v1'),
+  ...openaiCompatible('together', 'Together AI', 'TOGETHER_API_KEY', 'meta-llama/Llama-3.3-70B-Instruct-Turbo', 'https://api.together.xyz/v1'),
+  ...openaiCompatible('deepseek', 'DeepSeek', 'DEEPSEEK_API_KEY', 'deepseek-chat', 'https://api.deepseek.com/v1'),
+  ...openaiCompatible('minimax', 'MiniMax', 'MINIMAX_API_KEY', 'MiniMax-M2.5', 'https://api.minimax.io/v1'),
+  ...openaiCompatible('moonshot', 'Moonshot AI', 'MOONSHOT_API_KEY', 'kimi-k2.5', 'https://api.moonshot.cn/v1', ['kimi']),
+  ...openaiCompatible('xai', 'xAI', 'XAI_API_KEY', 'grok-4-0709', 'https://api.x.ai/v1'),
 ];
+
+/** One OpenAI-compatible vendor's table row (spread, so the array above stays one list). */
+function openaiCompatible(id: string, name: string, keyVariable: string, defaultModel: string, baseURL: string, aliases?: string[]): ProviderEntry[] {
+  return [{ id, name, api: 'openai-chat', keyVariables: [keyVariable], baseURL, defaultModel, ...(aliases ? { aliases } : {}) }];
+}
 
 export function findProviderEntry(id: string, entries: readonly ProviderEntry[] = BUILTIN_PROVIDERS): ProviderEntry | undefined {
   return entries.find((entry) => entry.id === id || entry.aliases?.includes(id));

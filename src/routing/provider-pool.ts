@@ -1,4 +1,5 @@
-import { createProvider, credentialFromEnvironment, type ProviderCredential } from '../providers/create-provider.js';
+import { createCredentialFinder, discoveryContext } from '../auth/discover-credentials.js';
+import { createProvider, type ProviderCredential } from '../providers/create-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import { findProviderEntry, type ProviderEntry } from '../providers/provider-catalog.js';
 import { ProviderError } from '../providers/provider-error.js';
@@ -10,8 +11,8 @@ export class ProviderPool {
   constructor(
     readonly entries: readonly ProviderEntry[],
     private readonly environment: NodeJS.ProcessEnv = process.env,
-    private readonly findCredential: (entry: ProviderEntry) => ProviderCredential | undefined = (entry) =>
-      credentialFromEnvironment(entry, environment),
+    // Discovery in PROVIDERS.md's order (environment first); a run passes its own finder to see warnings.
+    private readonly findCredential: (entry: ProviderEntry) => ProviderCredential | undefined = createCredentialFinder(discoveryContext(environment)),
   ) {}
 
   get(providerId: string): Promise<ModelProvider> {

@@ -15,6 +15,8 @@ export function resolveRoleModels(
   config: OpenkoiConfig,
   entries: readonly ProviderEntry[],
   environment: NodeJS.ProcessEnv,
+  /** A default already chosen (choose-default-model.ts, which may probe or ask); else the sync choice. */
+  defaultModel?: ModelRef,
 ): RoleModels {
   const known = providerIds(entries);
   const parse = (role: Role): ModelRef | undefined => {
@@ -28,7 +30,7 @@ export function resolveRoleModels(
   };
   const explicit = Object.fromEntries(ROLES.map((role) => [role, parse(role)])) as Partial<Record<Role, ModelRef>>;
   const needsDefault = !explicit.executor || !explicit.evaluator || !explicit.planner;
-  const fallback = needsDefault ? (explicit.executor ?? selectDefaultModel(entries, environment)) : undefined;
+  const fallback = needsDefault ? (explicit.executor ?? defaultModel ?? selectDefaultModel(entries, environment)) : undefined;
   if (needsDefault && !fallback) throw new ConfigError(NO_PROVIDER_MESSAGE, 'models');
   const result: RoleModels = {
     executor: explicit.executor ?? fallback!,

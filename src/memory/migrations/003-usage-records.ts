@@ -18,6 +18,9 @@ export const usageRecords: Migration = {
       reasoning_tokens INTEGER,
       cost_usd REAL,                  -- NULL when the price is unknown
       price_known INTEGER NOT NULL,
+      price_source TEXT,              -- config | catalog | subscription | local; NULL when unknown
+      cache_saved_usd REAL,           -- cache reads at the input price minus their cost
+      cache_write_premium_usd REAL,   -- cache writes' cost above the input price
       outcome TEXT NOT NULL DEFAULT 'ok'   -- ok | error (a reply that then failed still used tokens)
     );
     CREATE INDEX usage_by_time ON usage(at);

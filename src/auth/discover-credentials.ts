@@ -1,0 +1,235 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { openkoiHome as defaultOpenkoiHome } from '../config/paths.js';
+import type { ProviderCredential } from '../providers/create-provider.js';
+import type { ProviderEntry } from '../providers/provider-catalog.js';
+import { resolveOllamaHost } from '../providers/ollama/ollama-host.js';
+import { readAuthStore } from './auth-store.js';
+import { maskSecret } from './mask-secret.js';
+import { isRecord, readCredentialFile } from './read-credential-file.js';
+import { savedKeyPath } from './saved-keys.js';
+
+/** How a credential authenticates, for run identity ("which auth mode really served"). */
+export type AuthMode = 'api-key' | 'subscription' | 'local';
+
+/** A usable credential and where it came from. `source` names the place, never the secret. */
+export interface DiscoveredCredential extends ProviderCredential {
+  provider: string;
+  authMode: AuthMode;
+  /** The key for display (`sk-…wxyz`); empty for keyless local providers. */
+  masked: string;
+  expiresAt?: number;
+}
+
+/** What one source holds for a provider, usable or not (for `status` and setup messages). */
+export interface CredentialFinding {
+  provider: string;
+  source: string;
+  usable: boolean;
+  authMode: AuthMode;
+  masked?: string;
+  /** Why it is not used, or what to do about it. */
+  note?: string;
+}
+
+export interface DiscoveryContext {
+  environment: NodeJS.ProcessEnv;
+  /** The user's home (tests use a temporary one): other tools' credential files live there. */
+  home: string;
+  openkoiHome: string;
+  /** Malformed files and the like; each message names the file, never its contents. */
+  onWarning?: (message: string) => void;
+  now?: () => number;
+}
+
+/** The context for a process: HOME (or the OS's idea of it) and OPENKOI_HOME from the environment. */
+export function discoveryContext(environment: NodeJS.ProcessEnv = process.env, onWarning?: (message: string) => void): DiscoveryContext {
+  const home = environment['HOME']?.trim() || homedir();
+  return { environment, home, openkoiHome: defaultOpenkoiHome(environment), ...(onWarning ? { onWarning } : {}) };
+}
+
+type Source = (entry: ProviderEntry, context: DiscoveryContext) => Array<CredentialFinding & { apiKey?: string; expiresAt?: number }>;
+
+/**
+ * The sources in PROVIDERS.md's order; the first usable finding wins. (The Claude CLI's macOS
+ * keychain entry, step 4 there, is not read: it would cost a `security` process on every run, and
+ * like the credentials file it could only ever be reported as not usable.) The Ollama probe, the
+ * last step, is asynchronous and lives in discover-providers.ts; here a local provider is simply
+ * "local", since choosing it explicitly is reason enough to try it.
+ */
+const SOURCES: readonly Source[] = [environmentSource, authStoreSource, claudeCliSource, codexCliSource, qwenCliSource, savedKeySource, localSource];
+
+/** The credential a provider is used with: the first usable one in discovery order. */
+export function discoverCredential(entry: ProviderEntry, context: DiscoveryContext): DiscoveredCredential | undefined {
+  for (const source of SOURCES) {
+    for (const finding of source(entry, context)) {
+      if (!finding.usable || finding.apiKey === undefined) continue;
+      return {
+        provider: entry.id,
+        apiKey: finding.apiKey,
+        source: finding.source,
+        authMode: finding.authMode,
+        masked: finding.masked ?? '',
+        ...(finding.expiresAt !== undefined ? { expiresAt: finding.expiresAt } : {}),
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Every source's finding for a provider, in order, usable or not; no secrets in the result. */
+export function inspectCredentials(entry: ProviderEntry, context: DiscoveryContext): CredentialFinding[] {
+  return SOURCES.flatMap((source) => source(entry, context)).map(({ apiKey: _secret, expiresAt: _expiry, ...finding }) => finding);
+}
+
+/**
+ * `discoverCredential` for one process: each provider looked up once (the pool asks again for
+ * run identity), so a malformed file is warned about once.
+ */
+export function createCredentialFinder(context: DiscoveryContext): (entry: ProviderEntry) => DiscoveredCredential | undefined {
+  const found = new Map<string, DiscoveredCredential | undefined>();
+  return (entry) => {
+    if (!found.has(entry.id)) found.set(entry.id, discoverCredential(entry, context));
+    return found.get(entry.id);
+  };
+}
+
+function environmentSource(entry: ProviderEntry, context: DiscoveryContext) {
+  for (const variable of entry.keyVariables) {
+    const value = context.environment[variable]?.trim();
+    if (value) return [{ provider: entry.id, source: `env ${variable}`, usable: true, authMode: 'api-key' as const, apiKey: value, masked: maskSecret(value) }];
+  }
+  return [];
+}
+
+function authStoreSource(entry: ProviderEntry, context: DiscoveryContext) {
+  const display = displayPath(join(context.openkoiHome, 'auth.json'), context);
+  const store = readAuthStore(context.openkoiHome, display);
+  if (store.warning) context.onWarning?.(store.warning);
+  for (const id of [entry.id, ...(entry.aliases ?? [])]) {
+    const stored = store.entries[id];
+    if (!stored) continue;
+    const source = `openkoi connect (${display})`;
+    if (stored === 'malformed') {
+      context.onWarning?.(`${display}: the "${id}" entry is malformed; ignored. Run \`openkoi connect ${id}\` again.`);
+      return [{ provider: entry.id, source, usable: false, authMode: 'api-key' as const, note: 'malformed entry' }];
+    }
+    const authMode = stored.type === 'oauth' ? ('subscription' as const) : ('api-key' as const);
+    const now = (context.now ?? Date.now)();
+    if (stored.expires !== undefined && stored.expires <= now) {
+      return [{ provider: entry.id, source, usable: false, authMode, masked: maskSecret(stored.access), note: `expired; run \`openkoi connect ${id}\`` }];
+    }
+    return [{
+      provider: entry.id, source, usable: true, authMode, apiKey: stored.access, masked: maskSecret(stored.access),
+      ...(stored.expires !== undefined ? { expiresAt: stored.expires } : {}),
+    }];
+  }
+  return [];
+}
+
+/**
+ * Claude Code's subscription sign-in. Anthropic allows it only in its own client, and openkoi does
+ * not imitate Claude Code (DESIGN.md, "No impersonation"): found, reported, never used. The token
+ * is not even read into memory beyond the JSON parse that tells a sign-in from a broken file.
+ */
+function claudeCliSource(entry: ProviderEntry, context: DiscoveryContext) {
+  if (entry.id !== 'anthropic') return [];
+  const directory = context.environment['CLAUDE_CONFIG_DIR']?.trim() || join(context.home, '.claude');
+  const path = join(directory, '.credentials.json');
+  const display = displayPath(path, context);
+  const file = readCredentialFile(path, display);
+  if (file.state === 'missing') return [];
+  if (file.state === 'unreadable') {
+    context.onWarning?.(file.warning);
+    return [];
+  }
+  if (!isRecord(file.data) || !isRecord(file.data['claudeAiOauth'])) return [];
+  return [{
+    provider: entry.id,
+    source: `claude cli ${display}`,
+    usable: false,
+    authMode: 'subscription' as const,
+    note:
+      'Claude subscription (Claude Code sign-in) found but not usable: Anthropic allows it only in Claude Code. ' +
+      'Set ANTHROPIC_API_KEY, use bedrock/ models, or run Claude Code itself.',
+  }];
+}
+
+/** Codex CLI's auth.json: its stored `OPENAI_API_KEY` is a plain OpenAI key, usable as one. */
+function codexCliSource(entry: ProviderEntry, context: DiscoveryContext) {
+  if (entry.id !== 'openai') return [];
+  const directory = context.environment['CODEX_HOME']?.trim() || join(context.home, '.codex');
+  const path = join(directory, 'auth.json');
+  const display = displayPath(path, context);
+  const file = readCredentialFile(path, display);
+  if (file.state === 'missing') return [];
+  if (file.state === 'unreadable') {
+    context.onWarning?.(file.warning);
+    return [];
+  }
+  if (!isRecord(file.data)) {
+    context.onWarning?.(`${display} is not a JSON object; ignored.`);
+    return [];
+  }
+  const source = `codex cli ${display}`;
+  const key = file.data['OPENAI_API_KEY'];
+  if (typeof key === 'string' && key.trim() !== '') {
+    return [{ provider: entry.id, source, usable: true, authMode: 'api-key' as const, apiKey: key.trim(), masked: maskSecret(key) }];
+  }
+  if (isRecord(file.data['tokens'])) {
+    return [{
+      provider: entry.id, source, usable: false, authMode: 'subscription' as const,
+      note: 'Codex CLI is signed in with ChatGPT, not an API key; use `openkoi connect chatgpt` for the subscription.',
+    }];
+  }
+  return [];
+}
+
+/**
+ * Qwen Code's `oauth_creds.json` is an OAuth token of Qwen's own sign-in (for its portal), not an
+ * API key for an endpoint openkoi can name: reported for a `qwen` provider, never used.
+ */
+function qwenCliSource(entry: ProviderEntry, context: DiscoveryContext) {
+  if (entry.id !== 'qwen') return [];
+  const path = join(context.home, '.qwen', 'oauth_creds.json');
+  const display = displayPath(path, context);
+  const file = readCredentialFile(path, display);
+  if (file.state === 'missing') return [];
+  if (file.state === 'unreadable') {
+    context.onWarning?.(file.warning);
+    return [];
+  }
+  if (!isRecord(file.data) || typeof file.data['access_token'] !== 'string') return [];
+  return [{
+    provider: entry.id, source: `qwen cli ${display}`, usable: false, authMode: 'subscription' as const,
+    note: 'Qwen Code OAuth sign-in found; it is not an API key, so it is not used. Set an api_key_env in [providers.qwen].',
+  }];
+}
+
+function savedKeySource(entry: ProviderEntry, context: DiscoveryContext) {
+  const path = savedKeyPath(context.openkoiHome, entry.id);
+  const display = displayPath(path, context);
+  const file = readCredentialFile(path, display, false);
+  if (file.state === 'missing') return [];
+  if (file.state === 'unreadable') {
+    context.onWarning?.(file.warning);
+    return [];
+  }
+  const key = file.text.trim();
+  if (key === '' || /\s/.test(key)) {
+    context.onWarning?.(`${display} does not hold a single key; ignored.`);
+    return [];
+  }
+  return [{ provider: entry.id, source: `saved key ${display}`, usable: true, authMode: 'api-key' as const, apiKey: key, masked: maskSecret(key) }];
+}
+
+function localSource(entry: ProviderEntry, context: DiscoveryContext) {
+  if (entry.api !== 'ollama') return [];
+  const host = resolveOllamaHost((entry.baseURLVariable && context.environment[entry.baseURLVariable]) || entry.baseURL);
+  return [{ provider: entry.id, source: `local ${host}`, usable: true, authMode: 'local' as const, apiKey: '', masked: '' }];
+}
+
+/** `~/…` for paths under the home, so messages stay short and do not show the user name. */
+function displayPath(path: string, context: DiscoveryContext): string {
+  return path.startsWith(`${context.home}/`) ? `~/${path.slice(context.home.length + 1)}` : path;
+}

@@ -1,0 +1,31 @@
+import { Command, Flags } from '@oclif/core';
+
+export default class Models extends Command {
+  static override summary = 'List the models of every provider found on this machine.';
+  static override description =
+    'Each provider with a credential (environment, openkoi connect, saved key, ...) or a running Ollama, ' +
+    'with the models its list endpoint reports (else the catalog); the default is marked.';
+  static override examples = ['<%= config.bin %> models', '<%= config.bin %> models --provider ollama', '<%= config.bin %> models --json'];
+  static override flags = {
+    provider: Flags.string({ description: 'Only this provider.', helpValue: 'ID' }),
+    json: Flags.boolean({ description: 'Machine-readable output.' }),
+    config: Flags.string({ description: 'Config file used instead of OPENKOI_HOME/config.toml.', helpValue: 'PATH' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Models);
+    const { listAvailableModels } = await import('../auth/list-available-models.js');
+    const { renderModelList } = await import('../ui/render-model-list.js');
+    try {
+      const lists = await listAvailableModels({
+        ...(flags.provider ? { provider: flags.provider } : {}),
+        ...(flags.config ? { configPath: flags.config } : {}),
+        onWarning: (message) => process.stderr.write(`openkoi: warning: ${message}\n`),
+      });
+      process.stdout.write(flags.json ? `${JSON.stringify({ providers: lists }, null, 2)}\n` : renderModelList(lists));
+    } catch (error) {
+      process.stderr.write(`openkoi: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import type { ChatRequest as OllamaChatRequest, ChatResponse as OllamaChatResponse, Ollama, ToolCall as OllamaToolCall } from 'ollama';
+import type { ChatRequest } from '../../model/chat-request.js';
+import type { ChatResponse } from '../../model/chat-response.js';
+import type { TextPart, ToolCallPart } from '../../model/content-part.js';
+import type { StreamEvent } from '../../model/stream-event.js';
+import { CallDeadline, DEFAULT_IDLE_TIMEOUT_MS } from '../call-deadline.js';
+import type { CallOptions, EmbedOptions, ModelInfo, ModelProvider } from '../model-provider.js';
+import { ProviderError } from '../provider-error.js';
+import { classifyOllamaError } from './classify-ollama-error.js';
+import { convertOllamaMessages, convertOllamaTools } from './convert-ollama-messages.js';
+import { convertOllamaUsage } from './convert-ollama-usage.js';
+import { createOllamaFetch, type OllamaCallState } from './create-ollama-fetch.js';
+import { mapOllamaDoneReason } from './map-ollama-done-reason.js';
+import { resolveOllamaHost } from './ollama-host.js';
+
+export interface OllamaAdapterOptions {
+  /** Provider id in model references (`ollama`). */
+  id?: string;
+  name?: string;
+  /** OLLAMA_HOST syntax (`host:port`, a URL, ...); default http://127.0.0.1:11434. */
+  host?: string;
+}
+
+type OllamaConstructor = new (config: { host: string; fetch: typeof fetch }) => Ollama;
+
+/**
+ * Ollama's REST API (`/api/chat` NDJSON streaming, `/api/embed`, `/api/tags`) through the
+ * official `ollama` client. The client never retries on its own, so there is nothing to switch
+ * off. A client is made per call, because the fetch it is given carries that call's deadline
+ * (see create-ollama-fetch.ts); construction is a few field assignments.
+ */
+export class OllamaAdapter implements ModelProvider {
+  readonly id: string;
+  readonly name: string;
+  readonly host: string;
+
+  constructor(options: OllamaAdapterOptions = {}) {
+    this.id = options.id ?? 'ollama';
+    this.name = options.name ?? 'Ollama';
+    this.host = resolveOllamaHost(options.host);
+  }
+
+  async models(): Promise<ModelInfo[]> {
+    return this.withDeadline(undefined, {}, async (client) => {
+      const list = await client.list();
+      return (list.models ?? []).map((model) => ({
+        id: model.name,
+        capabilities: /embed|bert/i.test(`${model.name} ${model.details?.family ?? ''}`) ? ['embeddings'] : ['chat', 'tools'],
+      }));
+    });
+  }
+
+  async chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
+    return this.withDeadline(request.model, options, async (client) => {
+      const response = await client.chat({ ...this.requestBody(request), stream: false });
+      return this.toChatResponse(response);
+    });
+  }
+
+  async *chatStream(request: ChatRequest, options: CallOptions = {}): AsyncIterable<StreamEvent> {
+    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
+    const state: OllamaCallState = {};
+    try {
+      const client = await this.client(deadline, state);
+      const stream = await client.chat({ ...this.requestBody(request), stream: true });
+      let metadataSent = false;
+      let toolCallCount = 0;
+      let last: OllamaChatResponse | undefined;
+      for await (const chunk of stream) {
+        deadline.touch();
+        if (!metadataSent && chunk.model) {
+          metadataSent = true;
+          yield { type: 'response-metadata', responseModel: chunk.model };
+        }
+        const text = chunk.message?.content;
+        if (typeof text === 'string' && text !== '') yield { type: 'text-delta', text };
+        // Ollama sends each tool call whole, in one chunk, never as fragments.
+        for (const call of chunk.message?.tool_calls ?? []) yield { type: 'tool-call', ...toolCallPart(call, toolCallCount++) };
+        if (chunk.done) last = chunk;
+      }
+      // The client's iterator throws when the stream ends without `done`; this covers an abort
+      // that ended the body quietly.
+      if (!last) throw new Error('the stream was aborted before it finished');
+      const finish = mapOllamaDoneReason(last.done_reason, toolCallCount > 0);
+      yield { type: 'usage', usage: convertOllamaUsage(last) };
+      yield { type: 'finish', finishReason: finish.finishReason, rawFinishReason: finish.rawFinishReason };
+    } catch (error) {
+      throw classifyOllamaError(error, this.errorContext(request.model), deadline, state);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async embed(texts: string[], options: EmbedOptions): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    return this.withDeadline(options.model, options, async (client) => {
+      const response = await client.embed({ model: options.model, input: texts });
+      const embeddings = response.embeddings ?? [];
+      if (embeddings.length !== texts.length) {
+        throw new ProviderError(`${this.name} returned ${embeddings.length} embeddings for ${texts.length} texts (${this.id}/${options.model})`, {
+          kind: 'server', provider: this.id, model: options.model,
+        });
+      }
+      return embeddings.map((vector) => Float32Array.from(vector));
+    });
+  }
+
+  private requestBody(request: ChatRequest): OllamaChatRequest {
+    const body: OllamaChatRequest = { model: request.model, messages: convertOllamaMessages(request.messages) };
+    if (request.tools && request.tools.length > 0) body.tools = convertOllamaTools(request.tools);
+    const generation: NonNullable<OllamaChatRequest['options']> = {};
+    if (request.maxOutputTokens !== undefined) generation.num_predict = request.maxOutputTokens;
+    if (request.temperature !== undefined) generation.temperature = request.temperature;
+    if (Object.keys(generation).length > 0) body.options = generation;
+    return body;
+  }
+
+  private toChatResponse(response: OllamaChatResponse): ChatResponse {
+    if (!response || typeof response !== 'object' || !response.message) {
+      throw new SyntaxError('could not parse the reply: no message');
+    }
+    const text = response.message.content ?? '';
+    const content: Array<TextPart | ToolCallPart> = [];
+    if (text !== '') content.push({ type: 'text', text });
+    const toolCalls = (response.message.tool_calls ?? []).map((call, index): ToolCallPart => ({ type: 'tool-call', ...toolCallPart(call, index) }));
+    content.push(...toolCalls);
+    const finish = mapOllamaDoneReason(response.done_reason, toolCalls.length > 0);
+    return {
+      content,
+      text,
+      toolCalls,
+      usage: convertOllamaUsage(response),
+      finishReason: finish.finishReason,
+      rawFinishReason: finish.rawFinishReason,
+      responseModel: response.model || undefined,
+    };
+  }
+
+  /** Runs one non-streaming call under a CallDeadline; every failure leaves as a ProviderError. */
+  private async withDeadline<T>(model: string | undefined, options: CallOptions, call: (client: Ollama) => Promise<T>): Promise<T> {
+    // Without streaming no byte arrives before the whole reply: the idle timeout limits the call.
+    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
+    const state: OllamaCallState = {};
+    try {
+      return await call(await this.client(deadline, state));
+    } catch (error) {
+      throw classifyOllamaError(error, this.errorContext(model), deadline, state);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  private async client(deadline: CallDeadline, state: OllamaCallState): Promise<Ollama> {
+    // Imported here, not at the top: `openkoi --help` must not pay for loading the client.
+    const { Ollama: OllamaClient } = (await import('ollama')) as unknown as { Ollama: OllamaConstructor };
+    return new OllamaClient({ host: this.host, fetch: createOllamaFetch(deadline, state) });
+  }
+
+  private errorContext(model: string | undefined) {
+    return { provider: this.id, providerName: this.name, model, host: this.host };
+  }
+}
+
+/** Ollama tool calls have no id (newer servers may send one); a stable one is made from the position. */
+function toolCallPart(call: OllamaToolCall, index: number): Omit<ToolCallPart, 'type'> {
+  const id = (call as { id?: unknown }).id;
+  return {
+    toolCallId: typeof id === 'string' && id !== '' ? id : `call_${index}`,
+    toolName: call.function?.name ?? '',
+    input: call.function?.arguments ?? {},
+  };
+}

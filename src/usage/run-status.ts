@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { ConfigError } from '../config/config-error.js';
+import { loadConfig } from '../config/load-config.js';
+import { databasePath } from '../config/paths.js';
+import { openDatabase, type Database } from '../memory/database.js';
+import { resolveProviderEntries } from '../providers/resolve-provider-entries.js';
+import { EXIT } from '../ui/exit-codes.js';
+import { InvalidSinceError, parseSince } from './parse-since.js';
+import { renderStatus, renderUsageReport } from './render-status.js';
+import { buildStatusReport } from './status-report.js';
+import { buildUsageReport } from './usage-report.js';
+
+export interface RunStatusInput {
+  /** `--costs`: the spend report instead of the overview. */
+  costs: boolean;
+  /** `--since`: 30d, 7d or a date; default 30d. */
+  since?: string;
+  json: boolean;
+  configPath?: string;
+  environment?: NodeJS.ProcessEnv;
+  workspace?: string;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  now?: Date;
+}
+
+/** `openkoi status [--costs]`: returns the exit code. */
+export function runStatus(input: RunStatusInput): number {
+  const environment = input.environment ?? process.env;
+  const now = input.now ?? new Date();
+  let database: Database | undefined;
+  try {
+    const since = input.costs ? parseSince(input.since ?? '30d', now) : undefined;
+    const { config } = loadConfig({
+      environment,
+      ...(input.workspace ? { workspace: input.workspace } : {}),
+      ...(input.configPath ? { explicitPath: input.configPath } : {}),
+    });
+    // No database yet means nothing was ever recorded; status does not create one to say so.
+    const path = databasePath(environment);
+    database = existsSync(path) ? openDatabase(path) : undefined;
+    if (since) {
+      const report = database ? buildUsageReport(database, since, now) : buildUsageReportWithoutDatabase(since, now);
+      input.stdout.write(input.json ? JSON.stringify(report, null, 2) + '\n' : renderUsageReport(report));
+    } else {
+      const report = buildStatusReport({ config, entries: resolveProviderEntries(config), environment, database, now });
+      input.stdout.write(input.json ? JSON.stringify(report, null, 2) + '\n' : renderStatus(report));
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof InvalidSinceError) {
+      input.stderr.write(`openkoi: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    input.stderr.write(`openkoi: ${(error as Error).message}\n`);
+    return EXIT.failed;
+  } finally {
+    database?.close();
+  }
+}
+
+function buildUsageReportWithoutDatabase(since: Date, now: Date) {
+  // An empty in-memory database gives the same (empty) report shape as a real one.
+  const empty = openDatabase(':memory:');
+  try {
+    return buildUsageReport(empty, since, now);
+  } finally {
+    empty.close();
+  }
+}

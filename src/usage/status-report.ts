@@ -1,0 +1,102 @@
+import { maskSecret } from '../auth/mask-secret.js';
+import { ConfigError } from '../config/config-error.js';
+import { ROLES, type OpenkoiConfig, type Role } from '../config/config-schema.js';
+import type { Database } from '../memory/database.js';
+import { credentialFromEnvironment } from '../providers/create-provider.js';
+import { providerIds, type ProviderEntry } from '../providers/provider-catalog.js';
+import { buildRoleChains } from '../routing/build-role-chains.js';
+import { MemoryCooldownStore, SqliteCooldownStore } from '../routing/cooldown-store.js';
+import { describeRouting, type CoolingCandidate } from '../routing/describe-routing.js';
+import { resolveRoleModels } from '../routing/resolve-role-models.js';
+import { startOfLocalDay } from './parse-since.js';
+import { buildUsageReport, emptySpendLine, type SpendLine } from './usage-report.js';
+
+export interface ProviderStatus {
+  id: string;
+  name: string;
+  /** undefined: not checked (a local server, which `status` does not probe: it stays off the network). */
+  found: boolean | undefined;
+  /** Where the credential came from, e.g. `env OPENAI_API_KEY`. */
+  source?: string;
+  /** The credential, masked (`sk-…wxyz`). */
+  secret?: string;
+  note?: string;
+}
+
+export interface RoleStatus {
+  role: Role;
+  /** The primary model, `provider/model`; undefined when the role has none (an unset embedder). */
+  model?: string;
+  fallbacks: string[];
+  /** Models of the chain cooling right now. */
+  cooling: string[];
+}
+
+export interface StatusReport {
+  providers: ProviderStatus[];
+  roles: RoleStatus[];
+  /** Why the roles could not be resolved (no provider configured, a bad model reference). */
+  rolesProblem?: string;
+  /** Every model cooling down, earliest back first. */
+  cooling: CoolingCandidate[];
+  /** Spend since local midnight. */
+  today: SpendLine;
+}
+
+export interface StatusInput {
+  config: OpenkoiConfig;
+  entries: readonly ProviderEntry[];
+  environment: NodeJS.ProcessEnv;
+  /** undefined when no database exists yet: nothing cooling, nothing spent. */
+  database: Database | undefined;
+  now: Date;
+}
+
+/**
+ * What `openkoi status` shows: providers found and from where (secrets masked), each role's
+ * model and fallbacks, cooling models, today's spend. Reads config, environment and the
+ * database only: no network, so it is fast and safe to run anywhere.
+ */
+export function buildStatusReport(input: StatusInput): StatusReport {
+  const cooldowns = input.database ? new SqliteCooldownStore(input.database) : new MemoryCooldownStore();
+  let roles: RoleStatus[] = ROLES.map((role) => ({ role, fallbacks: [], cooling: [] }));
+  let rolesProblem: string | undefined;
+  let cooling: CoolingCandidate[];
+  try {
+    const primaries = resolveRoleModels(input.config, input.entries, input.environment);
+    const chains = buildRoleChains(input.config, primaries, providerIds(input.entries));
+    const routing = describeRouting(chains, cooldowns, input.now.getTime());
+    cooling = routing.cooling;
+    roles = routing.roles.map((role) => {
+      const [model, ...fallbacks] = role.chain;
+      // The embedder's chain may be fallbacks alone; its primary is then the first of them.
+      return { role: role.role, ...(model ? { model } : {}), fallbacks, cooling: role.cooling.map((entry) => entry.candidate) };
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    rolesProblem = error.message;
+    cooling = describeRouting({} as Record<Role, []>, cooldowns, input.now.getTime()).cooling;
+  }
+  const today = input.database ? buildUsageReport(input.database, startOfLocalDay(input.now), input.now).totals : { ...emptySpendLine(), costUsd: 0 };
+  return {
+    providers: input.entries.map((entry) => providerStatus(entry, input.environment)),
+    roles,
+    ...(rolesProblem ? { rolesProblem } : {}),
+    cooling,
+    today,
+  };
+}
+
+// TODO(discovery): when src/auth/discover-credentials.ts lands, take providers from it: it knows
+// every source (OAuth store, CLI credential files, saved keys), not just the environment.
+function providerStatus(entry: ProviderEntry, environment: NodeJS.ProcessEnv): ProviderStatus {
+  if (entry.api === 'ollama') {
+    return { id: entry.id, name: entry.name, found: undefined, note: 'local server; not probed (status stays off the network)' };
+  }
+  const credential = credentialFromEnvironment(entry, environment);
+  if (!credential) {
+    const variables = entry.keyVariables.join(' or ');
+    return { id: entry.id, name: entry.name, found: false, ...(variables ? { note: `set ${variables}` } : {}) };
+  }
+  return { id: entry.id, name: entry.name, found: true, source: credential.source, secret: maskSecret(credential.apiKey) };
+}

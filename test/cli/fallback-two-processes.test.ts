@@ -1,0 +1,60 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/memory/database.js';
+import type { FakeServer } from '../fakes/fake-server.js';
+import { fakeVendorEnvironment, startFakeVendors } from '../fakes/start-fake-vendors.js';
+import { runOpenkoi, temporaryHome } from './run-openkoi.js';
+
+let fake: FakeServer;
+
+beforeAll(async () => {
+  fake = await startFakeVendors();
+});
+afterAll(() => fake.stop());
+beforeEach(() => fake.reset());
+
+const CONFIG = `
+[models]
+executor = "openai/gpt-5.2"
+
+[models.fallback]
+executor = ["openai/gpt-5.2", "anthropic/claude-sonnet-4-6"]
+`;
+
+describe('a rate-limited model is skipped by the next openkoi process too', () => {
+  it('the first process meets a 429 and falls back; the second, right after, sends nothing to the cooling model', async () => {
+    const { home, openkoiHome } = temporaryHome();
+    mkdirSync(openkoiHome, { recursive: true });
+    writeFileSync(join(openkoiHome, 'config.toml'), CONFIG);
+    // Both processes share one OPENKOI_HOME, so one openkoi.db.
+    const environment = {
+      ...fakeVendorEnvironment(fake),
+      OPENAI_API_KEY: 'sk-fake-openai-fallback-0123',
+      ANTHROPIC_API_KEY: 'sk-ant-fake-fallback-0123',
+      HOME: home,
+      OPENKOI_HOME: openkoiHome,
+    };
+    fake.script('openai.chat', { fault: { status: 429, headers: { 'retry-after': '120' } } });
+    fake.script('anthropic.messages', { text: 'First answer.' }, { text: 'Second answer.' });
+
+    const first = await runOpenkoi(['-i', '0', 'Say something'], environment);
+
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe('First answer.\n');
+    expect(first.stderr).toMatch(/openai\/gpt-5\.2 failed .*rate limit.*anthropic\/claude-sonnet-4-6/);
+    expect(fake.requestsTo('openai.chat')).toHaveLength(1);
+    expect(fake.requestsTo('anthropic.messages')).toHaveLength(1);
+    const database = openDatabase(join(openkoiHome, 'openkoi.db'));
+    const rows = database.prepare('SELECT provider, model, error_kind, status, until_ms - updated_at AS cooling_ms FROM cooldowns').all();
+    database.close();
+    expect(rows).toEqual([{ provider: 'openai', model: 'gpt-5.2', error_kind: 'rate-limit', status: 429, cooling_ms: 120_000 }]);
+
+    const second = await runOpenkoi(['-i', '0', 'Say something else'], environment);
+
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe('Second answer.\n');
+    expect(fake.requestsTo('openai.chat')).toHaveLength(1);
+    expect(fake.requestsTo('anthropic.messages')).toHaveLength(2);
+  });
+});
