@@ -1,20 +1,34 @@
 #!/usr/bin/env node
-// The fast paths (--version, --help) read the shipped manifest and never load oclif.
+// `openkoi "task"` is `openkoi run "task"`: anything that is not a command or a root flag goes to
+// the default command. The fast paths (--version, --help, a plain run) read the shipped manifest
+// and never load oclif; everything else goes through oclif.
 import { readFileSync } from 'node:fs';
 
 const manifest = JSON.parse(readFileSync(new URL('../oclif.manifest.json', import.meta.url), 'utf8'));
 const argv = process.argv.slice(2);
 
-if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-  process.stdout.write(`openkoi/${manifest.version} ${process.platform}-${process.arch} node-${process.version}\n`);
-} else {
+async function main() {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    process.stdout.write(`openkoi/${manifest.version} ${process.platform}-${process.arch} node-${process.version}\n`);
+    return;
+  }
   const { helpFor } = await import('../dist/help-text.js');
   const width = Math.max(60, Math.min(process.stdout.columns || 80, 120));
   const help = helpFor(argv, manifest, manifest.description ?? '', width);
   if (help !== undefined) {
     process.stdout.write(help);
-  } else {
-    const { main } = await import('../dist/cli.js');
-    await main(argv, Object.keys(manifest.commands));
+    return;
   }
+  const first = argv[0];
+  const isCommand = first !== undefined && Object.hasOwn(manifest.commands, first);
+  const isRootWord = ['--version', '-v', '--help', '-h', 'help'].includes(first);
+  const args = isCommand || isRootWord ? argv : ['run', ...argv];
+  if (args[0] === 'run') {
+    const { tryRunFast } = await import('../dist/fast-run.js');
+    if (await tryRunFast(args.slice(1), manifest.commands.run)) return;
+  }
+  const { main: runOclif } = await import('../dist/cli.js');
+  await runOclif(args);
 }
+
+await main();

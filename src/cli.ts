@@ -1,10 +1,8 @@
-// The process entry (bin/run.js imports it). `openkoi "task"` is `openkoi run "task"`: anything
-// that is not a known command or a root flag goes to the default command.
+// The oclif entry (bin/run.js imports it for everything but the fast paths).
 import { execute } from '@oclif/core';
 
-export async function main(argv: string[], commandIds: readonly string[]): Promise<void> {
-  const first = argv[0];
-  const rootWords = new Set(['--help', '-h', 'help', '--version', '-v']);
-  const args = first === undefined || (!commandIds.includes(first) && !rootWords.has(first)) ? ['run', ...argv] : argv;
+export async function main(args: string[]): Promise<void> {
+  // oclif shows help after a parse error from process.argv: make it see the default command too.
+  process.argv = [...process.argv.slice(0, 2), ...args];
   await execute({ args, dir: new URL('../bin/run.js', import.meta.url).href });
 }

@@ -1,5 +1,4 @@
 import { Args, Command, Flags } from '@oclif/core';
-import type { OpenkoiConfig } from '../config/config-schema.js';
 
 export default class Run extends Command {
   static override summary = 'Run a task: plan it, execute it with tools, evaluate, iterate.';
@@ -39,46 +38,7 @@ export default class Run extends Command {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Run);
-    const [{ runTask }, { readPipedInput, composeTask }, { parseNumberFlag }] = await Promise.all([
-      import('../engine/run-task.js'),
-      import('../ui/read-piped-input.js'),
-      import('../ui/parse-number-flag.js'),
-    ]);
-    let layer: OpenkoiConfig;
-    try {
-      layer = {
-      models: {
-        executor: flags.executor ?? flags.model,
-        evaluator: flags.evaluator ?? flags.model,
-        planner: flags.planner ?? flags.model,
-        embedder: flags.embedder,
-      },
-      engine: {
-        quality: parseNumberFlag('--quality', flags.quality),
-        iterations: parseNumberFlag('--iterate', flags.iterate),
-        max_tokens: parseNumberFlag('--max-tokens', flags['max-tokens']),
-        max_cost_usd: parseNumberFlag('--max-cost', flags['max-cost']),
-        max_duration_s: parseNumberFlag('--max-time', flags['max-time']),
-      },
-      output: { stream: flags.stream },
-      };
-    } catch (error) {
-      process.stderr.write(`openkoi: ${(error as Error).message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    const piped = await readPipedInput(process.stdin, flags.stdin);
-    const controller = new AbortController();
-    process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-    process.exitCode = await runTask({
-      task: composeTask((argv as string[]).join(' '), piped),
-      flags: layer,
-      quiet: flags.quiet,
-      json: flags.json,
-      stdout: process.stdout,
-      stderr: process.stderr,
-      signal: controller.signal,
-      ...(flags.config ? { configPath: flags.config } : {}),
-    });
+    const { runFromFlags } = await import('../engine/run-from-flags.js');
+    process.exitCode = await runFromFlags(flags, argv as string[]);
   }
 }

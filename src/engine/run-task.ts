@@ -13,6 +13,7 @@ import { createGateway } from '../routing/create-gateway.js';
 import { ProviderPool } from '../routing/provider-pool.js';
 import { resolveRoleModelsWithDefault } from '../routing/choose-default-model.js';
 import { createCredentialFinder, discoveryContext } from '../auth/discover-credentials.js';
+import { CoalescingWriter } from '../ui/coalescing-writer.js';
 import { EXIT } from '../ui/exit-codes.js';
 import { Progress } from '../ui/progress.js';
 import { attemptPricer } from '../usage/price-attempt.js';
@@ -143,6 +144,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const streamToStdout = executeOnly && !input.json;
     const streamToStderr = !executeOnly && !input.quiet && input.stderr.isTTY === true;
     let streamedAny = false;
+    const liveOutput = streamToStdout ? new CoalescingWriter(input.stdout) : streamToStderr ? new CoalescingWriter(input.stderr) : undefined;
     const stream = config.output?.stream ?? true;
     const result = await runIterationLoop({
       task: input.task,
@@ -159,21 +161,26 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       ...(input.signal ? { signal: input.signal } : {}),
       executorLimits: { maxToolRounds: engine.max_tool_rounds ?? 20, warnWhenRoundsLeft: 3, maxRepeatedCalls: 3 },
       events: {
-        progress: (tag, text) => progress.line(tag, text),
+        progress: (tag, text) => {
+          liveOutput?.flush();
+          progress.line(tag, text);
+        },
         onText: (text) => {
           streamedAny ||= text.length > 0;
-          if (streamToStdout) input.stdout.write(text);
-          else if (streamToStderr) input.stderr.write(text);
+          liveOutput?.write(text);
         },
-        onModelSwitch: (from, to, reason, afterOutput) =>
+        onModelSwitch: (from, to, reason, afterOutput) => {
+          liveOutput?.flush();
           progress.line(
             'fallback',
             afterOutput
               ? `${formatModelRef(from)} failed mid-stream (${reason}); ${formatModelRef(to)} takes over and its output follows`
               : `${formatModelRef(from)} failed (${reason}); trying ${formatModelRef(to)}`,
-          ),
+          );
+        },
       },
     });
+    liveOutput?.flush();
     if (streamToStderr && streamedAny) input.stderr.write('\n');
 
     const exitCode = exitCodeFor(result);
