@@ -58,3 +58,29 @@ describe('a rate-limited model is skipped by the next openkoi process too', () =
     expect(fake.requestsTo('anthropic.messages')).toHaveLength(2);
   });
 });
+
+describe('a model that fails mid-stream is replaced visibly, never silently spliced', () => {
+  it('keeps the partial output, says on stderr which model takes over, and the next one re-runs the step', async () => {
+    const { home, openkoiHome } = temporaryHome();
+    mkdirSync(openkoiHome, { recursive: true });
+    writeFileSync(join(openkoiHome, 'config.toml'), CONFIG);
+    const environment = {
+      ...fakeVendorEnvironment(fake),
+      OPENAI_API_KEY: 'sk-fake-openai-midstream-0123',
+      ANTHROPIC_API_KEY: 'sk-ant-fake-midstream-0123',
+      HOME: home,
+      OPENKOI_HOME: openkoiHome,
+    };
+    // Role chunk, two text chunks, then the connection dies.
+    fake.script('openai.chat', { chunks: ['Partial ', 'answer ', 'never finished'], cutAfterEvents: 3 });
+    fake.script('anthropic.messages', { text: 'Complete answer.' });
+
+    const result = await runOpenkoi(['-i', '0', 'Say something'], environment);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/\[fallback\] openai\/gpt-5\.2 failed mid-stream .*anthropic\/claude-sonnet-4-6 takes over and its output follows/);
+    expect(result.stdout).toMatch(/^Partial answer /);
+    expect(result.stdout).toContain('Complete answer.');
+    expect(result.stdout).not.toContain('never finished');
+  });
+});

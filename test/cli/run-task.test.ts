@@ -73,7 +73,7 @@ describe('setup problems get a clear error and a non-zero exit', () => {
   it('a missing key names the variable to set', async () => {
     const { OPENAI_API_KEY: _unused, ...withoutKey } = environment;
     const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', 'say hi'], withoutKey);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('OPENAI_API_KEY');
     expect(result.stdout).toBe('');
     expect(fake.requests).toHaveLength(0);

@@ -35,6 +35,8 @@ export interface HarnessOptions {
   tools?: ToolRunner;
   stream?: boolean;
   executorLimits?: ExecutorLimits;
+  /** Role models other than the OpenAI defaults above. */
+  roles?: Partial<Record<'planner' | 'executor' | 'evaluator', ModelRef>>;
 }
 
 export interface HarnessRun {
@@ -46,12 +48,17 @@ export interface HarnessRun {
 }
 
 export async function runLoop(fake: FakeServer, task: string, options: HarnessOptions = {}): Promise<HarnessRun> {
-  const environment = { OPENAI_API_KEY: 'sk-engine-test-key', OPENAI_BASE_URL: `${fake.url}/v1` };
+  const environment = {
+    OPENAI_API_KEY: 'sk-engine-test-key',
+    OPENAI_BASE_URL: `${fake.url}/v1`,
+    ANTHROPIC_API_KEY: 'sk-ant-engine-test-key',
+    ANTHROPIC_BASE_URL: fake.url,
+  };
   const pool = new ProviderPool(BUILTIN_PROVIDERS, environment);
   const chains = Object.fromEntries(ROLES.map((role) => [role, []])) as unknown as Record<Role, ModelRef[]>;
-  chains.planner = [PLANNER];
-  chains.executor = [EXECUTOR];
-  chains.evaluator = [EVALUATOR];
+  chains.planner = [options.roles?.planner ?? PLANNER];
+  chains.executor = [options.roles?.executor ?? EXECUTOR];
+  chains.evaluator = [options.roles?.evaluator ?? EVALUATOR];
   const attempts = new AttemptLog();
   const meter = new BudgetMeter(options.budgets ?? {}, options.priceAttempt);
   const gateway = new DirectGateway(chains, pool, (attempt) => {
