@@ -10,7 +10,7 @@ import { openDatabase, type Database } from '../../src/memory/database.js';
 import { TaskStore } from '../../src/memory/task-store.js';
 import type { ModelRef } from '../../src/model/model-ref.js';
 import { BUILTIN_PROVIDERS } from '../../src/providers/provider-catalog.js';
-import { DirectGateway } from '../../src/routing/direct-gateway.js';
+import { createGateway } from '../../src/routing/create-gateway.js';
 import { ProviderPool } from '../../src/routing/provider-pool.js';
 import type { FakeServer } from '../fakes/fake-server.js';
 import type { ScriptedReply } from '../fakes/scripted-reply.js';
@@ -61,9 +61,15 @@ export async function runLoop(fake: FakeServer, task: string, options: HarnessOp
   chains.evaluator = [options.roles?.evaluator ?? EVALUATOR];
   const attempts = new AttemptLog();
   const meter = new BudgetMeter(options.budgets ?? {}, options.priceAttempt);
-  const gateway = new DirectGateway(chains, pool, (attempt) => {
-    attempts.add(attempt);
-    meter.add(attempt);
+  // The gateway runs use, without a database: cooldowns stay in memory.
+  const gateway = createGateway({
+    chains,
+    pool,
+    config: {},
+    onAttempt: (attempt) => {
+      attempts.add(attempt);
+      meter.add(attempt);
+    },
   });
   const database = openDatabase(':memory:');
   const store = new TaskStore(database);

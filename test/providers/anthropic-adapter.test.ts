@@ -5,6 +5,7 @@ import { AnthropicAdapter } from '../../src/providers/anthropic/anthropic-adapte
 import { ProviderError } from '../../src/providers/provider-error.js';
 import { anthropicRoutes } from '../fakes/anthropic-routes.js';
 import { FakeServer } from '../fakes/fake-server.js';
+import { collect, collectUntilFailure, failureOf, textOfEvents } from './stream-test-helpers.js';
 
 const API_KEY = 'sk-ant-api03-fake-key-for-tests-0123456789';
 const MODEL = 'claude-sonnet-4-6';
@@ -37,36 +38,6 @@ function adapter(): AnthropicAdapter {
 
 function ask(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   return { model: MODEL, messages: [{ role: 'user', content: text }], ...extra };
-}
-
-async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
-/** The events a stream produced before it failed, and the failure. */
-async function collectUntilFailure(stream: AsyncIterable<StreamEvent>): Promise<{ events: StreamEvent[]; error: unknown }> {
-  const events: StreamEvent[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (error) {
-    return { events, error };
-  }
-  return { events, error: undefined };
-}
-
-function textOfEvents(events: StreamEvent[]): string {
-  return events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 function lastMessagesRequest(): any {

@@ -6,6 +6,7 @@ import { ProviderError } from '../../src/providers/provider-error.js';
 import { bedrockRoutes } from '../fakes/bedrock-routes.js';
 import { FakeServer } from '../fakes/fake-server.js';
 import { fakeEmbedding } from '../fakes/openai-routes.js';
+import { collect, collectUntilFailure, failureOf, textOfEvents } from './stream-test-helpers.js';
 
 const ACCESS_KEY_ID = 'AKIAFAKEACCESSKEY123';
 const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKESECRETKEY';
@@ -50,35 +51,6 @@ function adapter(): BedrockAdapter {
 
 function ask(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   return { model: MODEL, messages: [{ role: 'user', content: text }], ...extra };
-}
-
-async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
-async function collectUntilFailure(stream: AsyncIterable<StreamEvent>): Promise<{ events: StreamEvent[]; error: unknown }> {
-  const events: StreamEvent[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (error) {
-    return { events, error };
-  }
-  return { events, error: undefined };
-}
-
-function textOfEvents(events: StreamEvent[]): string {
-  return events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 function expectNoSecrets(error: ProviderError): void {

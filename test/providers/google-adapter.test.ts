@@ -6,6 +6,7 @@ import { ProviderError } from '../../src/providers/provider-error.js';
 import { FakeServer } from '../fakes/fake-server.js';
 import { FAKE_THOUGHT_SIGNATURE, geminiRoutes } from '../fakes/gemini-routes.js';
 import { fakeEmbedding } from '../fakes/openai-routes.js';
+import { collect, collectUntilFailure, failureOf, textOfEvents } from './stream-test-helpers.js';
 
 const API_KEY = 'AIzaSyFakeGeminiKeyForTests0123456789';
 const MODEL = 'gemini-2.5-pro';
@@ -37,35 +38,6 @@ function adapter(): GoogleAdapter {
 
 function ask(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   return { model: MODEL, messages: [{ role: 'user', content: text }], ...extra };
-}
-
-async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
-async function collectUntilFailure(stream: AsyncIterable<StreamEvent>): Promise<{ events: StreamEvent[]; error: unknown }> {
-  const events: StreamEvent[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (error) {
-    return { events, error };
-  }
-  return { events, error: undefined };
-}
-
-function textOfEvents(events: StreamEvent[]): string {
-  return events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 describe('a streamed reply arrives as text deltas, then usage, then one finish', () => {

@@ -6,6 +6,7 @@ import { ProviderError } from '../../src/providers/provider-error.js';
 import { FakeServer } from '../fakes/fake-server.js';
 import { fakeEmbedding } from '../fakes/openai-routes.js';
 import { FAKE_OLLAMA_MODELS, ollamaRoutes } from '../fakes/ollama-routes.js';
+import { collect, collectUntilFailure, failureOf } from './stream-test-helpers.js';
 
 const server = new FakeServer(ollamaRoutes);
 
@@ -15,33 +16,6 @@ function adapter(): OllamaAdapter {
 
 function ask(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   return { model: 'llama3.3', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: text }], ...extra };
-}
-
-async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
-async function streamFailure(stream: AsyncIterable<StreamEvent>): Promise<{ events: StreamEvent[]; error: ProviderError }> {
-  const events: StreamEvent[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return { events, error: error as ProviderError };
-  }
-  throw new Error(`the stream ended without an error after ${events.length} events`);
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('the call succeeded but was expected to fail');
 }
 
 const textOf = (events: StreamEvent[]): string => events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
@@ -157,7 +131,7 @@ describe('Ollama failures become classified ProviderErrors, each from exactly on
 
   it('a streamed request with an HTTP error fails before any event, Retry-After kept', async () => {
     server.script('ollama.chat', { fault: { status: 429, headers: { 'retry-after': '3' } } });
-    const { events, error } = await streamFailure(adapter().chatStream(ask('hi')));
+    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
     expect(events).toEqual([]);
     expect(error.retryAfterMs).toBe(3000);
     expect(server.requestsTo('ollama.chat')).toHaveLength(1);
@@ -171,7 +145,7 @@ describe('Ollama failures become classified ProviderErrors, each from exactly on
 
   it('an {error} line mid-stream keeps the text seen so far and fails as a server error', async () => {
     server.script('ollama.chat', { chunks: ['one ', 'two'], fault: { status: 500, message: 'runner crashed' }, faultAfterEvents: 1 });
-    const { events, error } = await streamFailure(adapter().chatStream(ask('hi')));
+    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
     expect(textOf(events)).toBe('one ');
     expect(error.kind).toBe('server');
     expect(error.message).toContain('runner crashed');
@@ -179,21 +153,21 @@ describe('Ollama failures become classified ProviderErrors, each from exactly on
 
   it('a stream cut before done is a network error, never a complete reply', async () => {
     server.script('ollama.chat', { chunks: ['a', 'b', 'c'], cutAfterEvents: 2 });
-    const { events, error } = await streamFailure(adapter().chatStream(ask('hi')));
+    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
     expect(events.some((event) => event.type === 'finish')).toBe(false);
     expect(error.kind).toBe('network');
   });
 
   it('a malformed line is a malformed reply, not a silently skipped one', async () => {
     server.script('ollama.chat', { chunks: ['a', 'b'], malformedAfterEvents: 1 });
-    const { error } = await streamFailure(adapter().chatStream(ask('hi')));
+    const { error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
     expect(error.kind).toBe('server');
     expect(error.message).toContain('malformed');
   });
 
   it('a stalled stream times out on the idle deadline', async () => {
     server.script('ollama.chat', { chunks: ['a', 'b'], stallAfterEvents: 1 });
-    const { error } = await streamFailure(adapter().chatStream(ask('hi'), { idleTimeoutMs: 200 }));
+    const { error } = await collectUntilFailure(adapter().chatStream(ask('hi'), { idleTimeoutMs: 200 }));
     expect(error.kind).toBe('timeout');
   });
 

@@ -5,6 +5,7 @@ import { ProviderError } from '../../src/providers/provider-error.js';
 import { OpenAIChatAdapter } from '../../src/providers/openai/openai-chat-adapter.js';
 import { FakeServer, type RouteDefinition } from '../fakes/fake-server.js';
 import { FAKE_OPENAI_MODELS, fakeEmbedding, openaiRoutes, REVERSE_EMBEDDING_ORDER_HEADER } from '../fakes/openai-routes.js';
+import { collect, collectUntilFailure, failureOf, textOfEvents } from './stream-test-helpers.js';
 
 // Shaped like a real key so that both the exact-secret and the pattern redaction are exercised.
 const API_KEY = 'sk-test-Secret1234567890abcdef';
@@ -24,38 +25,6 @@ function ask(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
     ],
     ...extra,
   };
-}
-
-async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
-/** Runs a stream to its failure; returns the events seen before it and the error. */
-async function collectUntilFailure(stream: AsyncIterable<StreamEvent>): Promise<{ events: StreamEvent[]; error: ProviderError }> {
-  const events: StreamEvent[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return { events, error: error as ProviderError };
-  }
-  throw new Error(`the stream ended without an error after ${events.length} events`);
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('the call succeeded but was expected to fail');
-}
-
-function textOfEvents(events: StreamEvent[]): string {
-  return events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
 }
 
 beforeAll(async () => {
