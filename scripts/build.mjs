@@ -39,7 +39,7 @@ await build({
   // oclif is CommonJS: inside an ESM bundle its `require` of Node built-ins needs a real require.
   banner: { js: "import { createRequire as __openkoiCreateRequire } from 'node:module'; const require = __openkoiCreateRequire(import.meta.url);" },
   sourcemap: 'linked',
-  minify: true,
+  minify: process.env.OPENKOI_BUILD_MINIFY !== '0',
   keepNames: false,
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',

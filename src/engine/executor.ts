@@ -50,6 +50,8 @@ export function executorSystemPrompt(soul: string): string {
 }
 
 export function executorTaskMessage(task: string, plan: Plan): string {
+  // A plan that is only the task itself (-i 0, or the planner's fallback) would repeat it.
+  if (plan.steps.length === 1 && plan.steps[0] === task && plan.acceptanceCriteria.length === 0) return `Task:\n${task}`;
   const steps = plan.steps.map((step, index) => `${index + 1}. ${step}`).join('\n');
   const criteria = plan.acceptanceCriteria.length ? `\n\nAcceptance criteria:\n${plan.acceptanceCriteria.map((line) => `- ${line}`).join('\n')}` : '';
   return `Task:\n${task}\n\nPlan:\n${steps}${criteria}`;

@@ -49,7 +49,7 @@ export interface LoopInput {
   task: string;
   taskId: string;
   soul: string;
-  /** Evaluator skills on offer; the first is the default. */
+  /** Evaluator skills on offer; the first is the default. Empty only with maxIterations 0. */
   evaluators: Skill[];
   gateway: ModelGateway;
   tools: ToolRunner;
@@ -161,7 +161,7 @@ export async function runIterationLoop(input: LoopInput): Promise<LoopResult> {
     const progressTag = executeOnly ? 'run' : `iter ${number}/${limit}`;
     try {
       if (executeOnly) {
-        plan = { steps: [input.task], acceptanceCriteria: [], evaluator: input.evaluators[0]!.name, rubric: input.evaluators[0]!.rubric, fallback: false };
+        plan = { steps: [input.task], acceptanceCriteria: [], evaluator: 'none', rubric: [], fallback: false };
       } else {
         const planned = await makePlan(
           gateway,

@@ -98,10 +98,14 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     };
     const home = openkoiHome(environment);
     const sources = skillSources(home, workspace);
-    const { skills, problems } = loadSkills(sources);
-    for (const problem of problems) progress.line('warn', `skipped skill: ${problem}`);
-    const evaluators = evaluatorSkills(skills);
-    if (evaluators.length === 0) throw new ConfigError('No evaluator skill is available (the bundled skills/ folder is incomplete).', 'skills');
+    // -i 0 neither plans nor evaluates: it needs no evaluator skills (and skips parsing them).
+    let evaluators: Skill[] = [];
+    if (settings.maxIterations > 0) {
+      const { skills, problems } = loadSkills(sources);
+      for (const problem of problems) progress.line('warn', `skipped skill: ${problem}`);
+      evaluators = evaluatorSkills(skills);
+      if (evaluators.length === 0) throw new ConfigError('No evaluator skill is available (the bundled skills/ folder is incomplete).', 'skills');
+    }
 
     const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery));
     const chains = buildRoleChains(config, roles, providerIds(entries));
