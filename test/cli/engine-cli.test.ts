@@ -116,3 +116,38 @@ describe('the task comes from arguments, --stdin or a pipe', () => {
     expect(result.stderr).toBe('');
   });
 });
+
+describe('Ctrl-C stops the task cleanly', () => {
+  it('exits 130 and records the task as interrupted', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { BIN, temporaryHome } = await import('./run-openkoi.js');
+    const { openDatabase } = await import('../../src/memory/database.js');
+    fake.script('openai.chat', { chunks: ['partial ', 'text'], stallAfterEvents: 2 });
+    const { home, openkoiHome } = temporaryHome();
+    const child = spawn(process.execPath, [BIN, '-i', '0', '-m', 'openai/gpt-4.1', 'long task'], {
+      cwd: home,
+      env: { PATH: process.env['PATH'] ?? '', HOME: home, OPENKOI_HOME: openkoiHome, ...environment },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // The stall begins once the partial text is out: that is when the user presses Ctrl-C, once.
+      if (!interrupted && stdout.includes('partial')) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(130);
+    expect(stdout).toContain('partial');
+    const database = openDatabase(join(openkoiHome, 'openkoi.db'));
+    const task = database.prepare('SELECT status, decision FROM tasks').get();
+    database.close();
+    expect(task).toEqual({ status: 'interrupted', decision: 'interrupted' });
+  });
+});
