@@ -5,7 +5,8 @@
  *
  * `touch()` only records the time: re-arming a timer per chunk costs more than the chunk itself
  * on a fast stream. The one timer checks, when it fires, whether progress came since, and sleeps
- * again for the rest of the window if so.
+ * again for the rest of the window if so. Adapters also touch once after loading their SDK, so the
+ * import's time never counts as the vendor's silence.
  */
 export class CallDeadline {
   readonly controller = new AbortController();

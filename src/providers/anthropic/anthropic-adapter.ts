@@ -58,6 +58,7 @@ export class AnthropicAdapter implements ModelProvider {
     const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
     try {
       const client = await this.getClient(request.model);
+      deadline.touch();
       const message = await client.messages.create(this.requestBody(request), { signal: deadline.signal });
       return convertAnthropicResponse(message);
     } catch (error) {
@@ -71,6 +72,7 @@ export class AnthropicAdapter implements ModelProvider {
     const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
     try {
       const client = await this.getClient(request.model);
+      deadline.touch();
       // Raw events rather than the MessageStream helper: every event, error and usage report
       // passes through here, and nothing is accumulated that we do not use.
       const stream = await client.messages.create({ ...this.requestBody(request), stream: true }, { signal: deadline.signal });

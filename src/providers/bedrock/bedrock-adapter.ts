@@ -55,6 +55,7 @@ export class BedrockAdapter implements ModelProvider {
     const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
     try {
       const { client, sdk } = await this.getClient();
+      deadline.touch();
       const output = await client.send(new sdk.ConverseCommand(this.input(request)), { abortSignal: deadline.signal });
       return convertConverseOutput(output);
     } catch (error) {
@@ -68,6 +69,7 @@ export class BedrockAdapter implements ModelProvider {
     const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
     try {
       const { client, sdk } = await this.getClient();
+      deadline.touch();
       const output = await client.send(new sdk.ConverseStreamCommand(this.input(request)), { abortSignal: deadline.signal });
       deadline.touch();
       if (!output.stream) throw new ProviderError(`Amazon Bedrock sent no stream for bedrock/${request.model}`, { kind: 'server', provider: this.id, model: request.model });
@@ -105,6 +107,7 @@ export class BedrockAdapter implements ModelProvider {
     const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
     try {
       const { client, sdk } = await this.getClient();
+      deadline.touch();
       return await embedThroughInvokeModel(client, sdk, texts, options.model, deadline);
     } catch (error) {
       throw classifyBedrockError(error, this.errorContext(options.model), deadline);

@@ -66,6 +66,7 @@ export class GoogleAdapter implements ModelProvider {
     const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
     try {
       const client = await this.getClient(request.model);
+      deadline.touch();
       const stream = await client.models.generateContentStream(this.parameters(request, deadline.signal));
       deadline.touch();
       let metadataSent = false;
@@ -156,7 +157,9 @@ export class GoogleAdapter implements ModelProvider {
   ): Promise<T> {
     const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
     try {
-      return await call(await this.getClient(model), deadline);
+      const client = await this.getClient(model);
+      deadline.touch();
+      return await call(client, deadline);
     } catch (error) {
       throw classifyGoogleError(error, this.errorContext(model), deadline);
     } finally {

@@ -62,6 +62,7 @@ export class OllamaAdapter implements ModelProvider {
     const state: OllamaCallState = {};
     try {
       const client = await this.client(deadline, state);
+      deadline.touch();
       const stream = await client.chat({ ...this.requestBody(request), stream: true });
       let metadataSent = false;
       let toolCallCount = 0;
@@ -142,7 +143,9 @@ export class OllamaAdapter implements ModelProvider {
     const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
     const state: OllamaCallState = {};
     try {
-      return await call(await this.client(deadline, state));
+      const client = await this.client(deadline, state);
+      deadline.touch();
+      return await call(client);
     } catch (error) {
       throw classifyOllamaError(error, this.errorContext(model), deadline, state);
     } finally {

@@ -93,6 +93,7 @@ export class OpenAIChatAdapter implements ModelProvider {
     const context = this.errorContext(request.model);
     try {
       const client = await this.getClient();
+      deadline.touch();
       const body: ChatCompletionCreateParamsStreaming = {
         ...this.requestBody(request),
         stream: true,
@@ -241,6 +242,7 @@ export class OpenAIChatAdapter implements ModelProvider {
     const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
     try {
       const client = await this.getClient();
+      deadline.touch();
       return await call(client, deadline.signal);
     } catch (error) {
       throw classifySdkError(error, this.errorContext(model), deadline);
