@@ -89,6 +89,10 @@ function usageOf(attempts: AttemptRecord[]): Usage {
   return attempts.reduce((total, attempt) => (attempt.usage ? addUsage(total, attempt.usage) : total), emptyUsage());
 }
 
+function count(value: number, noun: string): string {
+  return `${value} ${noun}${value === 1 ? '' : 's'}`;
+}
+
 function describeDecision(decision: Decision): string {
   return {
     accepted: 'accept',
@@ -243,7 +247,7 @@ export async function runIterationLoop(input: LoopInput): Promise<LoopResult> {
       const blockers = evaluation.findings.filter((finding) => finding.severity === 'blocker').length;
       events.progress(
         `iter ${number}`,
-        `score ${score === undefined ? 'none' : score.toFixed(2)}${evaluation.findings.length ? ` (${evaluation.findings.length} findings, ${blockers} blockers)` : ''} → ${describeDecision(decision)}`,
+        `score ${score === undefined ? 'none' : score.toFixed(2)}${evaluation.findings.length ? ` (${count(evaluation.findings.length, 'finding')}, ${count(blockers, 'blocker')})` : ''} → ${describeDecision(decision)}`,
       );
       if (decision !== 'continue') return finish(decision);
     } catch (error) {

@@ -1,5 +1,7 @@
 import { ConfigError } from '../config/config-error.js';
 import type { OpenkoiConfig } from '../config/config-schema.js';
+import { suggestModelRef } from '../model/model-ref.js';
+import { BUILTIN_PROVIDERS, findProviderEntry } from '../providers/provider-catalog.js';
 import { EXIT } from '../ui/exit-codes.js';
 import { parseNumberFlag } from '../ui/parse-number-flag.js';
 import { composeTask, readPipedInput } from '../ui/read-piped-input.js';
@@ -24,7 +26,26 @@ export interface RunFlags {
   quiet?: boolean;
 }
 
+const MODEL_FLAGS = ['model', 'executor', 'evaluator', 'planner', 'embedder'] as const;
+
+/**
+ * A model flag must be provider/model. Checked here rather than by the config schema so the
+ * message names the flag the user typed and can suggest a full reference.
+ */
+function checkModelFlag(name: (typeof MODEL_FLAGS)[number], value: string | undefined): void {
+  if (value === undefined || /^[^/\s]+\/\S+$/.test(value.trim())) return;
+  const provider = findProviderEntry(value.trim().toLowerCase(), BUILTIN_PROVIDERS);
+  const suggestion = provider?.defaultModel ? `${provider.id}/${provider.defaultModel}` : suggestModelRef(value);
+  throw new ConfigError(
+    `--${name} "${value}" is not a model reference: use provider/model, for example openai/gpt-4.1.` +
+      (suggestion ? ` Did you mean "${suggestion}"?` : ''),
+    `--${name}`,
+    `--${name}`,
+  );
+}
+
 export function configFromRunFlags(flags: RunFlags): OpenkoiConfig {
+  for (const name of MODEL_FLAGS) checkModelFlag(name, flags[name]);
   return {
     models: {
       executor: flags.executor ?? flags.model,

@@ -119,3 +119,20 @@ describe('--version and --help answer without touching the network', () => {
     expect(fake.requests).toHaveLength(0);
   });
 });
+
+describe('a model flag that is not provider/model names the flag and suggests a reference', () => {
+  it('a bare provider suggests its default model', async () => {
+    const result = await runOpenkoi(['-m', 'together', 'task'], environment);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--model "together" is not a model reference');
+    expect(result.stderr).toContain('Did you mean "together/meta-llama/Llama-3.3-70B-Instruct-Turbo"?');
+  });
+
+  it('a bare model name suggests its vendor, for the role flag used', async () => {
+    const result = await runOpenkoi(['--evaluator', 'claude-sonnet-4-6', 'task'], environment);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--evaluator "claude-sonnet-4-6"');
+    expect(result.stderr).toContain('Did you mean "anthropic/claude-sonnet-4-6"?');
+    expect(fake.requests).toHaveLength(0);
+  });
+});
