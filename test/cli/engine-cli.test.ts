@@ -102,6 +102,23 @@ describe('the task comes from arguments, --stdin or a pipe', () => {
     expect(prompt).toContain('Review this diff:\\n\\n+ added line');
   });
 
+  it('a shell pipe is appended to the arguments', async () => {
+    const { execFile } = await import('node:child_process');
+    const { BIN, temporaryHome } = await import('./run-openkoi.js');
+    const { home, openkoiHome } = temporaryHome();
+    fake.script('openai.chat', { text: 'piped ok' });
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'sh',
+        ['-c', `printf 'line from a pipe' | "${process.execPath}" "${BIN}" -i 0 -m openai/gpt-4.1 "Summarise:"`],
+        { env: { PATH: process.env['PATH'] ?? '', HOME: home, OPENKOI_HOME: openkoiHome, ...environment } },
+        (error, out) => (error ? reject(error) : resolve(out)),
+      ),
+    );
+    expect(stdout).toBe('piped ok\n');
+    expect(JSON.stringify(fake.requestsTo('openai.chat')[0]?.body.messages)).toContain('Summarise:\\n\\nline from a pipe');
+  });
+
   it('--stdin alone gives the whole task', async () => {
     fake.script('openai.chat', { text: 'ok' });
     const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', '--stdin'], environment, { stdin: 'Task from stdin' });

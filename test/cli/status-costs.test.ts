@@ -233,6 +233,22 @@ describe('tasks run against the fakes leave usage that status --costs adds up', 
   });
 });
 
+describe('a task stopped early keeps the usage of the calls it made', () => {
+  it('a task stopped by its token budget (exit 3) has one priced row per call', async () => {
+    const { environment } = sharedHome();
+    const run = { ...fakeVendorEnvironment(fake), ...environment, OPENAI_API_KEY: OPENAI_KEY };
+    fake.defaultReply = { text: 'x', usage: { input: 1000, output: 500 } };
+    const result = await runOpenkoi(['-m', 'openai/gpt-4.1', '--max-tokens', '2000', 'say x'], run);
+    expect(result.code, result.stderr).toBe(3);
+    const calls = fake.requestsTo('openai.chat').length;
+    expect(calls).toBe(2);
+    const report = await costsJson(run);
+    expect(report.totals.calls).toBe(calls);
+    // gpt-4.1: 1000×2 + 500×8 = 6000 per million per call
+    expect(report.totals.costUsd).toBeCloseTo(calls * 0.006, 10);
+  });
+});
+
 /** The task reached an answer (accepted or below the quality threshold): it made its calls. */
 function expectTaskRan(result: { code: number | null; stderr: string }): void {
   expect([0, 4], result.stderr).toContain(result.code);

@@ -133,3 +133,40 @@ describe('no provider at all, not on a terminal', () => {
     expect(result.stdout).toBe('');
   });
 });
+
+describe('every built-in OpenAI-compatible vendor reaches its endpoint with its own key', () => {
+  const vendors: Array<[provider: string, variable: string, model: string]> = [
+    ['openrouter', 'OPENROUTER_API_KEY', 'auto'],
+    ['together', 'TOGETHER_API_KEY', 'meta-llama/Llama-3.3-70B-Instruct-Turbo'],
+    ['deepseek', 'DEEPSEEK_API_KEY', 'deepseek-chat'],
+    ['minimax', 'MINIMAX_API_KEY', 'MiniMax-M2.5'],
+    ['moonshot', 'MOONSHOT_API_KEY', 'kimi-k2.5'],
+    ['xai', 'XAI_API_KEY', 'grok-4-0709'],
+  ];
+
+  it.each(vendors)('%s via %s', async (provider, variable, model) => {
+    const { home } = temporaryHome();
+    const config = join(home, 'config.toml');
+    writeFileSync(config, `[providers.${provider}]\nbase_url = "${fake.url}/${provider}/v1"\n`);
+    const key = `sk-fake-${provider}-key-0123456789`;
+    fake.script('openai.chat', { text: `Hello from ${provider}.` });
+    const result = await runOpenkoi(['--config', config, '-m', `${provider}/${model}`, '-i', '0', 'say hi'], { [variable]: key });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`Hello from ${provider}.\n`);
+    const [request] = fake.requestsTo('openai.chat');
+    expect(request?.path).toBe(`/${provider}/v1/chat/completions`);
+    expect(request?.body.model).toBe(model);
+    expect(request?.headers['authorization']).toBe(`Bearer ${key}`);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(key);
+  });
+
+  it('kimi is an alias of moonshot', async () => {
+    const { home } = temporaryHome();
+    const config = join(home, 'config.toml');
+    writeFileSync(config, `[providers.moonshot]\nbase_url = "${fake.url}/moonshot/v1"\n`);
+    fake.script('openai.chat', { text: 'kimi here' });
+    const result = await runOpenkoi(['--config', config, '-m', 'kimi/kimi-k2.5', '-i', '0', 'hi'], { MOONSHOT_API_KEY: 'sk-fake-moonshot-0123456789' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('kimi here\n');
+  });
+});
