@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { isRecord, readCredentialFile } from './read-credential-file.js';
 
 /**
- * `OPENKOI_HOME/auth.json`, written by `openkoi connect` (mode 0600, temp file + rename):
+ * `OPENKOI_HOME/auth.json`, to be written by the `openkoi connect` command (a later issue; mode 0600, temp file + rename):
  *
  * ```json
  * {

@@ -109,15 +109,15 @@ function authStoreSource(entry: ProviderEntry, context: DiscoveryContext) {
   for (const id of [entry.id, ...(entry.aliases ?? [])]) {
     const stored = store.entries[id];
     if (!stored) continue;
-    const source = `openkoi connect (${display})`;
+    const source = `auth store ${display}`;
     if (stored === 'malformed') {
-      context.onWarning?.(`${display}: the "${id}" entry is malformed; ignored. Run \`openkoi connect ${id}\` again.`);
+      context.onWarning?.(`${display}: the "${id}" entry is malformed; ignored. Remove it, or replace it with {"type": "api", "key": "..."}.`);
       return [{ provider: entry.id, source, usable: false, authMode: 'api-key' as const, note: 'malformed entry' }];
     }
     const authMode = stored.type === 'oauth' ? ('subscription' as const) : ('api-key' as const);
     const now = (context.now ?? Date.now)();
     if (stored.expires !== undefined && stored.expires <= now) {
-      return [{ provider: entry.id, source, usable: false, authMode, masked: maskSecret(stored.access), note: `expired; run \`openkoi connect ${id}\`` }];
+      return [{ provider: entry.id, source, usable: false, authMode, masked: maskSecret(stored.access), note: 'expired' }];
     }
     return [{
       provider: entry.id, source, usable: true, authMode, apiKey: stored.access, masked: maskSecret(stored.access),
@@ -179,7 +179,7 @@ function codexCliSource(entry: ProviderEntry, context: DiscoveryContext) {
   if (isRecord(file.data['tokens'])) {
     return [{
       provider: entry.id, source, usable: false, authMode: 'subscription' as const,
-      note: 'Codex CLI is signed in with ChatGPT, not an API key; use `openkoi connect chatgpt` for the subscription.',
+      note: 'Codex CLI is signed in with ChatGPT, not an API key: that sign-in is not usable here; set OPENAI_API_KEY.',
     }];
   }
   return [];

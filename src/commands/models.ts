@@ -3,7 +3,7 @@ import { Command, Flags } from '@oclif/core';
 export default class Models extends Command {
   static override summary = 'List the models of every provider found on this machine.';
   static override description =
-    'Each provider with a credential (environment, openkoi connect, saved key, ...) or a running Ollama, ' +
+    'Each provider with a credential (environment, auth store, saved key, ...) or a running Ollama, ' +
     'with the models its list endpoint reports (else the catalog); the default is marked.';
   static override examples = ['<%= config.bin %> models', '<%= config.bin %> models --provider ollama', '<%= config.bin %> models --json'];
   static override flags = {

@@ -77,7 +77,7 @@ export function kindForStatus(status: number, fields: VendorErrorFields): Provid
 }
 
 const ADVICE: Partial<Record<ProviderErrorKind, (context: HttpErrorContext) => string>> = {
-  auth: (context) => `Check the ${context.providerName} API key (openkoi connect status shows where it comes from).`,
+  auth: (context) => `Check the ${context.providerName} API key (openkoi status shows where it comes from).`,
   permission: (context) => `The ${context.providerName} account may lack access or quota for this model.`,
   'not-found': (context) => `Check the model name: openkoi models --provider ${context.provider} lists them.`,
   'context-length': () => 'The conversation is larger than the model\'s context window.',

@@ -20,7 +20,7 @@ export function credentialFromEnvironment(entry: ProviderEntry, environment: Nod
 export function missingCredentialError(entry: ProviderEntry): ProviderError {
   const variables = entry.keyVariables.length > 0 ? entry.keyVariables.join(' or ') : `an api_key_env for [providers.${entry.id}]`;
   return new ProviderError(
-    `No API key for ${entry.name} (${entry.id}): set ${variables}, or save one with \`openkoi connect ${entry.id}\`.`,
+    `No API key for ${entry.name} (${entry.id}): set ${variables}, or save the key in OPENKOI_HOME/credentials/${entry.id}.key (mode 0600).`,
     { kind: 'auth', provider: entry.id },
   );
 }

@@ -7,7 +7,7 @@ function fixFor(kind: ProviderErrorKind, candidate: ModelRef, role: Role): strin
   const reference = formatModelRef(candidate);
   switch (kind) {
     case 'auth':
-      return `set a valid ${candidate.provider} key (openkoi connect status shows where it comes from), or remove ${reference} from the ${role} chain`;
+      return `set a valid ${candidate.provider} key (openkoi status shows where it comes from), or remove ${reference} from the ${role} chain`;
     case 'permission':
       return `check that the ${candidate.provider} account has access and quota for ${reference}, or choose another model for ${role}`;
     case 'not-found':

@@ -15,7 +15,7 @@ export const DEFAULT_MODEL_ORDER: readonly ModelRef[] = [
 
 /**
  * The first default whose provider has a usable credential (any discovery source: environment,
- * `openkoi connect`, Codex CLI key, saved key); undefined when none has. Never probes the network.
+ * auth store, Codex CLI key, saved key); undefined when none has. Never probes the network.
  */
 export function selectDefaultModel(
   entries: readonly ProviderEntry[],
@@ -36,7 +36,6 @@ export const NO_PROVIDER_MESSAGE = [
   '  - AWS credentials for Bedrock (AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, AWS_REGION) with -m bedrock/<model>',
   '  - Ollama, free and local: install it from https://ollama.com/download, then `ollama pull llama3.3`',
   '    (OLLAMA_HOST if it is not on 127.0.0.1:11434)',
-  '  - a subscription: `openkoi connect copilot` or `openkoi connect chatgpt`',
   '  - a saved key: the key alone in ~/.openkoi/credentials/<provider>.key (mode 0600), e.g. openai.key',
   '  - the Codex CLI\'s stored OpenAI key (~/.codex/auth.json) is found automatically',
   '  - an OpenAI-compatible server: OPENAI_BASE_URL, or [providers.<id>] base_url / api_key_env in config.toml',

@@ -57,9 +57,9 @@ describe('credential discovery takes the first source in PROVIDERS.md order', ()
     expect(found).toMatchObject({ apiKey: ENV_KEY, source: 'env OPENAI_API_KEY', authMode: 'api-key' });
   });
 
-  it('the openkoi connect store beats the Codex CLI and saved keys', () => {
+  it('the auth store beats the Codex CLI and saved keys', () => {
     everySourceForOpenAI();
-    expect(discoverCredential(openai, context())).toMatchObject({ apiKey: STORE_KEY, source: 'openkoi connect (~/.openkoi/auth.json)' });
+    expect(discoverCredential(openai, context())).toMatchObject({ apiKey: STORE_KEY, source: 'auth store ~/.openkoi/auth.json' });
   });
 
   it("the Codex CLI's stored key beats a saved key", () => {
@@ -77,7 +77,7 @@ describe('credential discovery takes the first source in PROVIDERS.md order', ()
     expect(discoverCredential(openai, context())).toBeUndefined();
   });
 
-  it('an OAuth token from openkoi connect counts as a subscription, and an expired one is not used', () => {
+  it('an OAuth token in the auth store counts as a subscription, and an expired one is not used', () => {
     const copilot = { id: 'github-copilot', name: 'GitHub Copilot', api: 'openai-chat' as const, keyVariables: [] };
     write(authJson(), JSON.stringify({ 'github-copilot': { type: 'oauth', access: 'gho_token0123456789abcdef', expires: Date.now() + 60_000 } }));
     expect(discoverCredential(copilot, context())).toMatchObject({ authMode: 'subscription' });
@@ -102,7 +102,7 @@ describe('Claude subscription credentials are found, reported, and never used', 
   it('a Codex CLI signed in with ChatGPT (no API key) is reported, not used', () => {
     write(codexFile(), JSON.stringify({ OPENAI_API_KEY: null, tokens: { access_token: 'eyJsecret', refresh_token: 'r' } }));
     expect(discoverCredential(openai, context())).toBeUndefined();
-    expect(inspectCredentials(openai, context())[0]).toMatchObject({ usable: false, note: expect.stringContaining('openkoi connect chatgpt') });
+    expect(inspectCredentials(openai, context())[0]).toMatchObject({ usable: false, note: expect.stringContaining('not usable') });
   });
 
   it('a Qwen CLI OAuth sign-in is reported for a qwen provider, never used', () => {
@@ -183,7 +183,7 @@ describe('the default model follows discovery, then the best installed Ollama mo
   it('no provider at all and no terminal: an error listing every way to configure one', async () => {
     const error = await chooseDefaultModel(BUILTIN_PROVIDERS, context({ OLLAMA_HOST: 'http://127.0.0.1:9' })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
-    for (const way of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GROQ_API_KEY', 'ollama pull llama3.3', 'openkoi connect', 'credentials/<provider>.key', '[providers.<id>]', '-m provider/model']) {
+    for (const way of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GROQ_API_KEY', 'ollama pull llama3.3', 'credentials/<provider>.key', '[providers.<id>]', '-m provider/model']) {
       expect((error as Error).message).toContain(way);
     }
   });

@@ -127,7 +127,7 @@ describe('no provider at all, not on a terminal', () => {
   it('fails with an error listing every way to configure one', async () => {
     const result = await runOpenkoi(['say hi'], { OLLAMA_HOST: 'http://127.0.0.1:9' });
     expect(result.code).toBe(2);
-    for (const way of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GROQ_API_KEY', 'ollama pull llama3.3', 'openkoi connect', 'credentials/<provider>.key', '-m provider/model']) {
+    for (const way of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GROQ_API_KEY', 'ollama pull llama3.3', 'credentials/<provider>.key', '-m provider/model']) {
       expect(result.stderr).toContain(way);
     }
     expect(result.stdout).toBe('');

@@ -37,7 +37,7 @@ export function classifyGoogleError(error: unknown, context: HttpErrorContext, d
 }
 
 const ADVICE: Partial<Record<ProviderErrorKind, string>> = {
-  auth: 'Check the Google API key in GOOGLE_API_KEY or GEMINI_API_KEY (openkoi connect status shows where it comes from).',
+  auth: 'Check the Google API key in GOOGLE_API_KEY or GEMINI_API_KEY (openkoi status shows where it comes from).',
   permission: 'The Google account or project may lack access to this model, or the API may not be enabled for the key.',
   'not-found': 'Check the model name: openkoi models --provider google lists them.',
   'context-length': "The conversation is larger than the model's context window.",

@@ -174,7 +174,7 @@ export class GoogleAdapter implements ModelProvider {
   private async getClient(model: string | undefined): Promise<GoogleGenAI> {
     const apiKey = this.options.apiKey;
     if (!apiKey) {
-      throw new ProviderError('Google needs an API key: set GOOGLE_API_KEY or GEMINI_API_KEY (openkoi connect status shows what was found).', {
+      throw new ProviderError('Google needs an API key: set GOOGLE_API_KEY or GEMINI_API_KEY (openkoi status shows what was found).', {
         kind: 'auth',
         provider: this.id,
         model,

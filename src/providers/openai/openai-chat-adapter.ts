@@ -257,7 +257,7 @@ export class OpenAIChatAdapter implements ModelProvider {
 
   private async getClient(): Promise<OpenAI> {
     if (!this.apiKey) {
-      throw new ProviderError(`${this.name} API key is missing: set ${this.apiKeyEnv} (openkoi connect status shows what was found).`, {
+      throw new ProviderError(`${this.name} API key is missing: set ${this.apiKeyEnv} (openkoi status shows what was found).`, {
         kind: 'auth',
         provider: this.id,
       });
