@@ -36,7 +36,7 @@ export async function pickFirstProvider(terminal: PickerTerminal, actions: First
   try {
     say('No model provider is configured yet. How do you want to start?');
     say('  1) Ollama: free, runs on this machine');
-    actions.keyProviders.forEach((provider, index) => say(`  ${index + 2}) paste a ${provider.name} API key (${provider.keyVariable})`));
+    actions.keyProviders.forEach((provider, index) => say(`  ${index + 2}) paste an API key for ${provider.name} (${provider.keyVariable})`));
     say('  q) quit and configure it myself');
     const answer = (await prompt.question('Choice: ')).trim().toLowerCase();
     if (answer === '1') {
