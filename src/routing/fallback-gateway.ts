@@ -272,10 +272,12 @@ class ChainRun {
         if (!earliest || cooldown.untilMs < earliest.untilMs) earliest = cooldown;
       }
       const waitMs = earliest!.untilMs - now;
+      // Cooling because of what happened in this very call reads better as "failed".
+      const state = usable.every((candidate) => this.lastErrors.has(formatModelRef(candidate))) ? 'failed and is cooling down' : 'is cooling down';
       if (waitMs > policy.maxAllCoolingWaitMs) {
-        throw this.exhausted(`every candidate is cooling down, the first for another ${Math.ceil(waitMs / 1000)} s (more than max_all_cooling_wait_s)`);
+        throw this.exhausted(`every candidate ${state}, the first for another ${Math.ceil(waitMs / 1000)} s (more than max_all_cooling_wait_s)`);
       }
-      if (this.retriesUsed >= policy.retryBudget) throw this.exhausted('every candidate is cooling down and the retry budget (retry_budget) is spent');
+      if (this.retriesUsed >= policy.retryBudget) throw this.exhausted(`every candidate ${state} and the retry budget (retry_budget) is spent`);
       this.retriesUsed++;
       await this.wait(waitMs);
     }
