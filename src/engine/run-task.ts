@@ -2,7 +2,7 @@ import { ConfigError } from '../config/config-error.js';
 import { ROLES, type OpenkoiConfig, type Role } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
 import { databasePath, openkoiHome } from '../config/paths.js';
-import { openDatabase, type Database } from '../memory/database.js';
+import { DatabaseError, openDatabase, type Database } from '../memory/database.js';
 import { TaskStore } from '../memory/task-store.js';
 import { formatModelRef, ModelRefError, type ModelRef } from '../model/model-ref.js';
 import { ProviderError } from '../providers/provider-error.js';
@@ -216,6 +216,10 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     if (error instanceof ConfigError || error instanceof ModelRefError) {
       progress.error(error.message);
       return EXIT.usage;
+    }
+    if (error instanceof DatabaseError) {
+      progress.error(error.message);
+      return EXIT.failed;
     }
     if (error instanceof ProviderError) {
       progress.error(error.message);

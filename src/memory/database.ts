@@ -15,21 +15,37 @@ const require = createRequire(import.meta.url);
  * Several openkoi processes may share the file: WAL plus a busy timeout lets them.
  */
 export function openDatabase(path: string): Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
-  const database = new Sqlite(path);
-  database.pragma('journal_mode = WAL');
-  database.pragma('busy_timeout = 5000');
-  database.pragma('foreign_keys = ON');
-  migrate(database);
-  return database;
+  let database: Database | undefined;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    database = new Sqlite(path);
+    database.pragma('busy_timeout = 5000');
+    database.pragma('journal_mode = WAL');
+    database.pragma('foreign_keys = ON');
+    migrate(database);
+    return database;
+  } catch (error) {
+    database?.close();
+    if (error instanceof DatabaseError) throw error;
+    throw new DatabaseError(
+      `Cannot use the openkoi database ${path}: ${(error as Error).message}. ` +
+        'If it is damaged or not an openkoi database, move it aside (openkoi then starts a new one), or set OPENKOI_HOME elsewhere.',
+      { cause: error },
+    );
+  }
+}
+
+/** The database could not be opened or migrated; the message says which file and what to do. */
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
 }
 
 export function migrate(database: Database): void {
   const current = database.pragma('user_version', { simple: true }) as number;
   const newest = MIGRATIONS.length;
   if (current > newest) {
-    throw new Error(
+    throw new DatabaseError(
       `openkoi.db was written by a newer openkoi (schema ${current}, this one knows ${newest}). Upgrade openkoi or set OPENKOI_HOME elsewhere.`,
     );
   }
