@@ -126,3 +126,22 @@ export function kindLabel(kind: ProviderErrorKind): string {
     aborted: 'aborted',
   }[kind];
 }
+
+/**
+ * An error the vendor sent inside a stream that had already started with HTTP 200: no status of
+ * its own, so each adapter maps the vendor's error type to a kind, and this builds the error.
+ */
+export function providerErrorDuringStream(
+  kind: ProviderErrorKind,
+  fields: VendorErrorFields,
+  context: HttpErrorContext,
+  cause?: unknown,
+  vendorCode: string | undefined = fields.code,
+): ProviderError {
+  const who = context.model ? `${context.provider}/${context.model}` : context.provider;
+  const message = redactSecrets(
+    `${context.providerName} ${kindLabel(kind)} during the stream for ${who}${fields.message ? `: ${fields.message}` : ''}`,
+    context.secrets,
+  );
+  return new ProviderError(message, { kind, provider: context.provider, model: context.model, vendorCode, cause });
+}

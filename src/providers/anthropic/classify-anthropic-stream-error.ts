@@ -1,6 +1,5 @@
-import { kindForStatus, kindLabel, readVendorError, type HttpErrorContext } from '../classify-http-error.js';
-import { ProviderError, type ProviderErrorKind } from '../provider-error.js';
-import { redactSecrets } from '../redact-secrets.js';
+import { kindForStatus, providerErrorDuringStream, readVendorError, type HttpErrorContext } from '../classify-http-error.js';
+import type { ProviderError, ProviderErrorKind } from '../provider-error.js';
 
 // The HTTP status Anthropic uses for each error type, so an error that arrives inside a 200
 // stream is classified exactly as the same error would be had it come as the HTTP answer.
@@ -34,16 +33,5 @@ export function providerErrorFromStreamEvent(body: unknown, context: HttpErrorCo
   const fields = readVendorError(body);
   const kind: ProviderErrorKind =
     fields.code === 'billing_error' ? 'permission' : kindForStatus(STATUS_FOR_ERROR_TYPE[fields.code ?? ''] ?? 500, fields);
-  const who = context.model ? `${context.provider}/${context.model}` : context.provider;
-  const message = redactSecrets(
-    `${context.providerName} ${kindLabel(kind)} during the stream for ${who}${fields.message ? `: ${fields.message}` : ''}`,
-    context.secrets,
-  );
-  return new ProviderError(message, {
-    kind,
-    provider: context.provider,
-    model: context.model,
-    vendorCode: fields.code,
-    cause,
-  });
+  return providerErrorDuringStream(kind, fields, context, cause);
 }

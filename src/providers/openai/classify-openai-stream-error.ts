@@ -1,6 +1,5 @@
-import { kindForStatus, kindLabel, readVendorError, type HttpErrorContext } from '../classify-http-error.js';
-import { ProviderError } from '../provider-error.js';
-import { redactSecrets } from '../redact-secrets.js';
+import { kindForStatus, providerErrorDuringStream, readVendorError, type HttpErrorContext } from '../classify-http-error.js';
+import type { ProviderError } from '../provider-error.js';
 
 // The HTTP status OpenAI answers with for each error code or type, so an error that arrives
 // inside a 200 stream is classified exactly as the same error would be as the HTTP answer.
@@ -40,16 +39,5 @@ export function providerErrorFromStreamError(body: Record<string, unknown>, cont
   const numericCode = typeof body['code'] === 'number' && body['code'] >= 400 && body['code'] < 600 ? body['code'] : undefined;
   const status = numericCode ?? STATUS_FOR_ERROR_CODE[fields.code ?? ''] ?? 500;
   const kind = kindForStatus(status, fields);
-  const who = context.model ? `${context.provider}/${context.model}` : context.provider;
-  const message = redactSecrets(
-    `${context.providerName} ${kindLabel(kind)} during the stream for ${who}${fields.message ? `: ${fields.message}` : ''}`,
-    context.secrets,
-  );
-  return new ProviderError(message, {
-    kind,
-    provider: context.provider,
-    model: context.model,
-    vendorCode: fields.code ?? (numericCode === undefined ? undefined : String(numericCode)),
-    cause,
-  });
+  return providerErrorDuringStream(kind, fields, context, cause, fields.code ?? (numericCode === undefined ? undefined : String(numericCode)));
 }
