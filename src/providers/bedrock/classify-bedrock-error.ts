@@ -55,10 +55,22 @@ export function classifyBedrockError(error: unknown, context: HttpErrorContext, 
   if (name === 'ValidationException' || (kind === undefined && status !== undefined)) {
     kind = BEDROCK_CONTEXT_LENGTH.test(vendorMessage ?? '') ? 'context-length' : kindForStatus(status ?? 400, { message: vendorMessage, code: name });
   }
+  const who = context.model ? `${context.provider}/${context.model}` : context.provider;
+  // The SDK's HTTP handler renames a request's ECONNRESET and EPIPE to `TimeoutError` (so its own
+  // retry strategy treats them as transient); a connection the server dropped is a network error,
+  // not a timeout, unless our idle deadline is what ended it.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (kind === undefined && name === 'TimeoutError' && (code === 'ECONNRESET' || code === 'EPIPE') && !deadline?.signal.aborted) {
+    return new ProviderError(redactSecrets(`${context.providerName} network error for ${who}: ${vendorMessage ?? 'connection reset'} (${code})`, context.secrets), {
+      kind: 'network',
+      provider: context.provider,
+      model: context.model,
+      cause: error,
+    });
+  }
   // Without an exception name or a status, the request never got an answer (network, abort,
   // idle timeout, a broken frame): the generic classification tells those apart.
   if (kind === undefined) return classifySdkError(error, context, deadline);
-  const who = context.model ? `${context.provider}/${context.model}` : context.provider;
   const advice = ADVICE[kind];
   const message = redactSecrets(
     `${context.providerName} ${kindLabel(kind)}${status ? ` (HTTP ${status})` : ''} for ${who}${name ? `: ${name}` : ''}${vendorMessage ? `: ${vendorMessage}` : ''}${advice ? `. ${advice}` : ''}`,
