@@ -5,6 +5,7 @@
 export function maskSecret(secret: string): string {
   const value = secret.trim();
   if (value.length < 16) return '…';
-  const prefix = /^[A-Za-z]{2,8}[-_](?:[a-z]{2,8}[-_])?/.exec(value)?.[0] ?? '';
+  // A second segment only when it is a known vendor word: anything else may be key material.
+  const prefix = /^[A-Za-z]{2,8}[-_](?:(?:proj|ant|svcacct|admin|or)-)?/.exec(value)?.[0] ?? '';
   return `${prefix}…${value.slice(-4)}`;
 }

@@ -13,12 +13,15 @@ export function renderStatus(report: StatusReport): string {
       report.providers.map((provider) => [
         provider.id,
         provider.found === undefined ? 'not checked' : provider.found ? 'yes' : 'no',
-        provider.source ?? provider.note ?? '',
+        // A credential found but not usable: where it is here, why it is not used below the table.
+        provider.source && provider.note ? `${provider.source} (not usable, see below)` : (provider.source ?? provider.note ?? ''),
         provider.secret ?? '',
       ]),
       '  ',
     ),
   );
+  const notUsable = report.providers.filter((provider) => provider.source && provider.note);
+  if (notUsable.length > 0) parts.push(notUsable.map((provider) => `  ${provider.id}: ${provider.note}`).join('\n') + '\n');
   parts.push('Roles');
   if (report.rolesProblem) parts.push(indent(report.rolesProblem) + '\n');
   else {

@@ -1,8 +1,7 @@
-import { maskSecret } from '../auth/mask-secret.js';
+import { discoveryContext, inspectCredentials, type DiscoveryContext } from '../auth/discover-credentials.js';
 import { ConfigError } from '../config/config-error.js';
 import { ROLES, type OpenkoiConfig, type Role } from '../config/config-schema.js';
 import type { Database } from '../memory/database.js';
-import { credentialFromEnvironment } from '../providers/create-provider.js';
 import { providerIds, type ProviderEntry } from '../providers/provider-catalog.js';
 import { buildRoleChains } from '../routing/build-role-chains.js';
 import { MemoryCooldownStore, SqliteCooldownStore } from '../routing/cooldown-store.js';
@@ -50,6 +49,8 @@ export interface StatusInput {
   /** undefined when no database exists yet: nothing cooling, nothing spent. */
   database: Database | undefined;
   now: Date;
+  /** Where credentials are looked for; defaults to this process's HOME and OPENKOI_HOME. */
+  discovery?: DiscoveryContext;
 }
 
 /**
@@ -79,7 +80,7 @@ export function buildStatusReport(input: StatusInput): StatusReport {
   }
   const today = input.database ? buildUsageReport(input.database, startOfLocalDay(input.now), input.now).totals : { ...emptySpendLine(), costUsd: 0 };
   return {
-    providers: input.entries.map((entry) => providerStatus(entry, input.environment)),
+    providers: input.entries.map((entry) => providerStatus(entry, input.discovery ?? discoveryContext(input.environment))),
     roles,
     ...(rolesProblem ? { rolesProblem } : {}),
     cooling,
@@ -87,16 +88,23 @@ export function buildStatusReport(input: StatusInput): StatusReport {
   };
 }
 
-// TODO(discovery): when src/auth/discover-credentials.ts lands, take providers from it: it knows
-// every source (OAuth store, CLI credential files, saved keys), not just the environment.
-function providerStatus(entry: ProviderEntry, environment: NodeJS.ProcessEnv): ProviderStatus {
+/**
+ * One provider as discovery sees it, in PROVIDERS.md's order: the first usable credential and its
+ * source, or, when none is usable, what was found and why it is not used (a Claude subscription).
+ */
+function providerStatus(entry: ProviderEntry, discovery: DiscoveryContext): ProviderStatus {
   if (entry.api === 'ollama') {
     return { id: entry.id, name: entry.name, found: undefined, note: 'local server; not probed (status stays off the network)' };
   }
-  const credential = credentialFromEnvironment(entry, environment);
-  if (!credential) {
-    const variables = entry.keyVariables.join(' or ');
-    return { id: entry.id, name: entry.name, found: false, ...(variables ? { note: `set ${variables}` } : {}) };
+  const findings = inspectCredentials(entry, discovery);
+  const usable = findings.find((finding) => finding.usable);
+  if (usable) {
+    return { id: entry.id, name: entry.name, found: true, source: usable.source, ...(usable.masked ? { secret: usable.masked } : {}) };
   }
-  return { id: entry.id, name: entry.name, found: true, source: credential.source, secret: maskSecret(credential.apiKey) };
+  const unusable = findings[0];
+  if (unusable) {
+    return { id: entry.id, name: entry.name, found: false, source: unusable.source, note: unusable.note ?? 'found but not usable' };
+  }
+  const variables = entry.keyVariables.join(' or ');
+  return { id: entry.id, name: entry.name, found: false, ...(variables ? { note: `set ${variables}` } : {}) };
 }

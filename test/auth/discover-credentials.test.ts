@@ -145,7 +145,10 @@ describe('keys are shown masked and saved privately', () => {
     expect(maskSecret('sk-proj-abcdefghijklmnopwxyz')).toBe('sk-proj-…wxyz');
     expect(maskSecret('gsk_abcdefghijklmnopwxyz')).toBe('gsk_…wxyz');
     expect(maskSecret('short')).toBe('…');
-    expect(discoverCredential(openai, context({ OPENAI_API_KEY: ENV_KEY }))?.masked).toBe('sk-env-…ENVK');
+    expect(maskSecret('sk-ant-api03-abcdefghijklmnop-wxyz')).toBe('sk-ant-…wxyz');
+    // A second segment that is not a known vendor word may be key material: not shown.
+    expect(maskSecret('sk-ab_cdefghijklmnopqrstuvwxyz')).toBe('sk-…wxyz');
+    expect(discoverCredential(openai, context({ OPENAI_API_KEY: ENV_KEY }))?.masked).toBe('sk-…ENVK');
   });
 
   it('saves a pasted key with mode 0600, atomically, where discovery finds it', () => {

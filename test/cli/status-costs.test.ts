@@ -172,6 +172,21 @@ describe('openkoi status shows providers, roles, cooling models and today’s sp
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('finds keys in every discovery source, and reports a Claude subscription as found but not usable', async () => {
+    const { home, openkoiHome, environment } = sharedHome();
+    mkdirSync(join(openkoiHome, 'credentials'), { recursive: true });
+    writeFileSync(join(openkoiHome, 'credentials', 'groq.key'), 'gsk_saved-groq-key-0123456789\n', { mode: 0o600 });
+    mkdirSync(join(home, '.claude'), { recursive: true });
+    writeFileSync(join(home, '.claude', '.credentials.json'), JSON.stringify({ claudeAiOauth: { accessToken: 'sk-ant-oat01-subscription-token-0123', expiresAt: Date.now() + 3_600_000 } }));
+    const result = await runOpenkoi(['status'], { ...environment, OPENAI_API_KEY: OPENAI_KEY });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/groq\s+yes\s+saved key ~\/\.openkoi\/credentials\/groq\.key\s+gsk_…6789/);
+    expect(result.stdout).toMatch(/anthropic\s+no\s+claude cli ~\/\.claude\/\.credentials\.json \(not usable, see below\)/);
+    expect(result.stdout).toMatch(/anthropic: Claude subscription .* not usable: Anthropic allows it only in Claude Code/);
+    expect(result.stdout).not.toContain('subscription-token');
+    expect(result.stdout).not.toContain('saved-groq-key');
+  });
+
   it('without any provider it still answers, and says how to configure one', async () => {
     const { environment } = sharedHome();
     const result = await runOpenkoi(['status'], environment);
