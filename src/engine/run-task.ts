@@ -114,7 +114,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     for (const role of usedRoles) {
       const [primary, ...fallbacks] = chains[role];
       const fallbackText = fallbacks.length ? `, then ${fallbacks.map(formatModelRef).join(', ')}` : '';
-      progress.line('model', `${role} ${formatModelRef(primary!)} (${pool.credentialSource(primary!.provider) ?? 'no credential'})${fallbackText}`);
+      progress.line('model', `${role} ${formatModelRef(primary!)} (${pool.credentialDescription(primary!.provider) ?? 'no credential'})${fallbackText}`);
     }
 
     database = openDatabase(databasePath(environment));

@@ -6,13 +6,15 @@ export interface ProviderCredential {
   apiKey: string;
   /** Where the key came from, for `status` and run identity ("env OPENAI_API_KEY"). */
   source: string;
+  /** How the provider is used: a vendor key, a subscription sign-in, or a local server. */
+  authMode?: 'api-key' | 'subscription' | 'local';
 }
 
 /** The first of the entry's key variables that is set. */
 export function credentialFromEnvironment(entry: ProviderEntry, environment: NodeJS.ProcessEnv): ProviderCredential | undefined {
   for (const variable of entry.keyVariables) {
     const value = environment[variable]?.trim();
-    if (value) return { apiKey: value, source: `env ${variable}` };
+    if (value) return { apiKey: value, source: `env ${variable}`, authMode: 'api-key' };
   }
   return undefined;
 }

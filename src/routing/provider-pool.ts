@@ -28,9 +28,13 @@ export class ProviderPool {
     return provider;
   }
 
-  /** Where the provider's credential comes from ("env OPENAI_API_KEY"), for run identity. */
-  credentialSource(providerId: string): string | undefined {
+  /** Auth mode and source ("api key, env OPENAI_API_KEY"): the run says how each role is served. */
+  credentialDescription(providerId: string): string | undefined {
     const entry = findProviderEntry(providerId, this.entries);
-    return entry ? this.findCredential(entry)?.source : undefined;
+    const credential = entry ? this.findCredential(entry) : undefined;
+    if (!credential) return undefined;
+    if (credential.authMode === 'subscription') return `subscription, ${credential.source}`;
+    if (credential.authMode === 'local') return credential.source;
+    return `api key, ${credential.source}`;
   }
 }

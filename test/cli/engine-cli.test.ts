@@ -22,7 +22,7 @@ describe('each role reaches its own vendor with its own model', () => {
     fake.script('openai.chat', planReply(['Write it']), { chunks: ['The ', 'answer.'] });
     fake.script('anthropic.messages', judgeReply(0.92));
     const result = await runOpenkoi([...ROLES, 'Write the answer'], environment);
-    expect(result.stderr).toContain('[model] evaluator anthropic/judge-c (env ANTHROPIC_API_KEY)');
+    expect(result.stderr).toContain('[model] evaluator anthropic/judge-c (api key, env ANTHROPIC_API_KEY)');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('The answer.\n');
     expect(fake.requestsTo('openai.chat').map((request) => request.body.model)).toEqual(['planner-a', 'executor-b']);
