@@ -59,8 +59,11 @@ export async function evaluate(gateway: ModelGateway, input: EvaluateInput, opti
     ...(finding.dimension ? { dimension: finding.dimension } : {}),
     ...(finding.fix ? { fix: finding.fix } : {}),
   }));
+  // Judges vary the spelling of dimension names ("Correctness", "code_quality"): match loosely.
+  const normalise = (name: string): string => name.trim().toLowerCase().replace(/[\s_-]+/g, '-');
+  const scoresByName = new Map(Object.entries(parsed.data.scores).map(([name, value]) => [normalise(name), value]));
   for (const dimension of input.plan.rubric) {
-    const score = parsed.data.scores[dimension.dimension];
+    const score = scoresByName.get(normalise(dimension.dimension));
     if (score === undefined) {
       findings.push({ severity: 'suggestion', dimension: dimension.dimension, message: `The evaluator gave no score for "${dimension.dimension}"; the composite leaves it out.` });
     } else {

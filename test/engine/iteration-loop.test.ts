@@ -182,3 +182,22 @@ describe('every iteration is recorded in the database', () => {
     expect(findings).toEqual([{ iteration: 1, severity: 'important', dimension: 'completeness', message: 'Half done', fix: 'Finish it' }]);
   });
 });
+
+describe('the judge is read generously but never invents a score', () => {
+  it('matches dimension names whatever their case or separators', async () => {
+    fake.script('openai.chat', planReply(['a']), { text: 'out' }, { text: JSON.stringify({ scores: { Correctness: 1, ' COMPLETENESS ': 0.5, clarity: 0.5 }, findings: [] }) });
+    const { result } = await runLoop(fake, 'task', { settings: { maxIterations: 1 } });
+    // 1×0.5 + 0.5×0.3 + 0.5×0.2
+    expect(result.score).toBeCloseTo(0.75);
+  });
+
+  it('a dimension the judge skipped is left out of the composite, with a finding', async () => {
+    fake.script('openai.chat', planReply(['a']), { text: 'out' }, { text: JSON.stringify({ scores: { correctness: 1, completeness: 0.5 }, findings: [] }) });
+    const { result } = await runLoop(fake, 'task', { settings: { maxIterations: 1 } });
+    // (1×0.5 + 0.5×0.3) / 0.8
+    expect(result.score).toBeCloseTo(0.8125);
+    expect(result.iterations[0]?.evaluation?.findings.map((finding) => finding.message)).toEqual([
+      'The evaluator gave no score for "clarity"; the composite leaves it out.',
+    ]);
+  });
+});
