@@ -77,6 +77,14 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
   const piped = await readPipedInput(process.stdin, flags.stdin === true);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+  // `openkoi ... | head`: once the reader is gone, stop the task (and the vendor's stream) quietly
+  // instead of dying on EPIPE; the task is recorded as interrupted.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      controller.abort(new Error('output closed'));
+    });
+  }
   return runTask({
     task: composeTask(words.join(' '), piped),
     flags: layer,

@@ -168,3 +168,26 @@ describe('Ctrl-C stops the task cleanly', () => {
     expect(task).toEqual({ status: 'interrupted', decision: 'interrupted' });
   });
 });
+
+describe('a reader that stops early (openkoi ... | head) ends the task quietly', () => {
+  it('no EPIPE crash: the stream is stopped and the task recorded as interrupted', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN, temporaryHome } = await import('./run-openkoi.js');
+    fake.script('openai.chat', { chunks: Array.from({ length: 20000 }, (_, index) => `line ${index}\n`), eventIntervalMs: 0 });
+    const { home, openkoiHome } = temporaryHome();
+    const child = spawn(process.execPath, [BIN, '-i', '0', '-m', 'openai/gpt-4.1', 'count'], {
+      cwd: home,
+      env: { PATH: process.env['PATH'] ?? '', HOME: home, OPENKOI_HOME: openkoiHome, ...environment },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Like `head -1`: read the first chunk, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).not.toContain('Unhandled');
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain('[done] interrupted');
+  });
+});
