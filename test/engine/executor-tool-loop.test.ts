@@ -84,3 +84,32 @@ describe('the tool round limit ends the loop with a wrap-up turn', () => {
     expect(progress.some((line) => line.includes('tool round limit (2) reached'))).toBe(true);
   });
 });
+
+describe('the tool loop speaks every wire protocol the same way', () => {
+  it('Anthropic: tool_use, then tool_result in a user turn, then the wrap-up note merged into it', async () => {
+    const { anthropicRoutes } = await import('../fakes/anthropic-routes.js');
+    const both = await new FakeServer([...openaiRoutes, ...anthropicRoutes]).start();
+    try {
+      const tools = recordingTools();
+      both.script('anthropic.messages', { toolCalls: [{ id: 'toolu_1', name: 'read_file', arguments: { path: 'a.txt' } }] }, { text: 'Read it.' });
+      const { result } = await runLoop(both, 'read a.txt', {
+        tools,
+        settings: { maxIterations: 0 },
+        roles: { executor: { provider: 'anthropic', model: 'claude-sonnet-4-6' } },
+        executorLimits: { maxToolRounds: 1, warnWhenRoundsLeft: 0, maxRepeatedCalls: 3 },
+      });
+      expect(result.answer).toBe('Read it.');
+      expect(tools.calls).toEqual([{ name: 'read_file', input: { path: 'a.txt' } }]);
+      const second = both.requestsTo('anthropic.messages')[1]?.body;
+      expect(second.tools).toBeUndefined();
+      expect(second.messages.map((message: { role: string }) => message.role)).toEqual(['user', 'assistant', 'user']);
+      expect(second.messages[1].content).toEqual([expect.objectContaining({ type: 'tool_use', id: 'toolu_1', name: 'read_file', input: { path: 'a.txt' } })]);
+      const last = second.messages[2].content;
+      expect(last[0]).toMatchObject({ type: 'tool_result', tool_use_id: 'toolu_1' });
+      expect(JSON.stringify(last)).toContain('contents of a.txt');
+      expect(JSON.stringify(last)).toContain('tool round limit is reached');
+    } finally {
+      await both.stop();
+    }
+  });
+});
