@@ -15,7 +15,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatMs, median } from './measure.mjs';
+import { formatMs, median } from './support/measure.mjs';
 
 const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 25);

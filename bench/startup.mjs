@@ -1,7 +1,7 @@
 // bench/startup: `openkoi --version` and `openkoi --help` against `node -e 0`, paired in one run.
 // Target: at most 100 ms more than `node -e 0` (median). Run: npm run bench -- startup
 import { fileURLToPath } from 'node:url';
-import { formatMs, pairedMedians, timeCommand } from './measure.mjs';
+import { formatMs, pairedMedians, timeCommand } from './support/measure.mjs';
 
 const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 25);

@@ -3,11 +3,11 @@
 // script's tokens per second. Run: npm run bench -- stream
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { median } from './measure.mjs';
+import { median } from './support/measure.mjs';
 
 const { startFakeVendors } = await import('../build/fakes.js');
 const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
-const plain = fileURLToPath(new URL('./plain-openai-stream.mjs', import.meta.url));
+const plain = fileURLToPath(new URL('./support/plain-openai-stream.mjs', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const tokens = Number(process.env.BENCH_TOKENS ?? 20000);
 
