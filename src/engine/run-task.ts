@@ -147,7 +147,6 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const executeOnly = settings.maxIterations === 0;
     const streamToStdout = executeOnly && !input.json;
     const streamToStderr = !executeOnly && !input.quiet && input.stderr.isTTY === true;
-    let streamedAny = false;
     const liveOutput = streamToStdout ? new CoalescingWriter(input.stdout) : streamToStderr ? new CoalescingWriter(input.stderr) : undefined;
     const stream = config.output?.stream ?? true;
     const result = await runIterationLoop({
@@ -165,16 +164,16 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       ...(input.signal ? { signal: input.signal } : {}),
       executorLimits: { maxToolRounds: engine.max_tool_rounds ?? 20, warnWhenRoundsLeft: 3, maxRepeatedCalls: 3 },
       events: {
+        // Live text on stderr shares the terminal with progress lines: each line starts clean.
         progress: (tag, text) => {
-          liveOutput?.flush();
+          if (streamToStderr) liveOutput?.endLine();
+          else liveOutput?.flush();
           progress.line(tag, text);
         },
-        onText: (text) => {
-          streamedAny ||= text.length > 0;
-          liveOutput?.write(text);
-        },
+        onText: (text) => liveOutput?.write(text),
         onModelSwitch: (from, to, reason, afterOutput) => {
-          liveOutput?.flush();
+          if (streamToStderr) liveOutput?.endLine();
+          else liveOutput?.flush();
           progress.line(
             'fallback',
             afterOutput
@@ -184,8 +183,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
         },
       },
     });
-    liveOutput?.flush();
-    if (streamToStderr && streamedAny) input.stderr.write('\n');
+    liveOutput?.endLine();
 
     const exitCode = exitCodeFor(result);
     store.finishTask(taskId, {
@@ -200,9 +198,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
 
     if (input.json) {
       input.stdout.write(`${JSON.stringify(summarise(taskId, result, exitCode, chains, usedRoles, meter))}\n`);
-    } else if (streamToStdout) {
-      if (streamedAny) input.stdout.write('\n');
-    } else if (result.answer !== undefined) {
+    } else if (!streamToStdout && result.answer !== undefined) {
+      // (Streamed to stdout already otherwise: endLine above closed its last line.)
       input.stdout.write(result.answer.endsWith('\n') ? result.answer : `${result.answer}\n`);
     }
     if (result.error) progress.error(result.error.message);

@@ -6,6 +6,7 @@
 export class CoalescingWriter {
   private pending = '';
   private scheduled = false;
+  private lastCharacter = '\n';
 
   constructor(private readonly stream: NodeJS.WritableStream) {}
 
@@ -24,6 +25,15 @@ export class CoalescingWriter {
     if (this.pending === '') return;
     const text = this.pending;
     this.pending = '';
+    this.lastCharacter = text.at(-1)!;
     this.stream.write(text);
+  }
+
+  /** Flushes and ends the current line, if text left one open: what follows starts on its own line. */
+  endLine(): void {
+    this.flush();
+    if (this.lastCharacter === '\n') return;
+    this.lastCharacter = '\n';
+    this.stream.write('\n');
   }
 }
