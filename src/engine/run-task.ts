@@ -172,7 +172,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
         },
         onText: (text) => liveOutput?.write(text),
         onModelSwitch: (from, to, reason, afterOutput) => {
-          if (streamToStderr) liveOutput?.endLine();
+          // The partial text stays; the next model's output starts on a line of its own.
+          if (streamToStderr || afterOutput) liveOutput?.endLine();
           else liveOutput?.flush();
           progress.line(
             'fallback',
