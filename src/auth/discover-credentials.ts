@@ -135,18 +135,11 @@ function authStoreSource(entry: ProviderEntry, context: DiscoveryContext) {
 function claudeCliSource(entry: ProviderEntry, context: DiscoveryContext) {
   if (entry.id !== 'anthropic') return [];
   const directory = context.environment['CLAUDE_CONFIG_DIR']?.trim() || join(context.home, '.claude');
-  const path = join(directory, '.credentials.json');
-  const display = displayPath(path, context);
-  const file = readCredentialFile(path, display);
-  if (file.state === 'missing') return [];
-  if (file.state === 'unreadable') {
-    context.onWarning?.(file.warning);
-    return [];
-  }
-  if (!isRecord(file.data) || !isRecord(file.data['claudeAiOauth'])) return [];
+  const file = readSourceFile(join(directory, '.credentials.json'), context);
+  if (!file || !isRecord(file.data) || !isRecord(file.data['claudeAiOauth'])) return [];
   return [{
     provider: entry.id,
-    source: `claude cli ${display}`,
+    source: `claude cli ${file.display}`,
     usable: false,
     authMode: 'subscription' as const,
     note:
@@ -159,19 +152,13 @@ function claudeCliSource(entry: ProviderEntry, context: DiscoveryContext) {
 function codexCliSource(entry: ProviderEntry, context: DiscoveryContext) {
   if (entry.id !== 'openai') return [];
   const directory = context.environment['CODEX_HOME']?.trim() || join(context.home, '.codex');
-  const path = join(directory, 'auth.json');
-  const display = displayPath(path, context);
-  const file = readCredentialFile(path, display);
-  if (file.state === 'missing') return [];
-  if (file.state === 'unreadable') {
-    context.onWarning?.(file.warning);
-    return [];
-  }
+  const file = readSourceFile(join(directory, 'auth.json'), context);
+  if (!file) return [];
   if (!isRecord(file.data)) {
-    context.onWarning?.(`${display} is not a JSON object; ignored.`);
+    context.onWarning?.(`${file.display} is not a JSON object; ignored.`);
     return [];
   }
-  const source = `codex cli ${display}`;
+  const source = `codex cli ${file.display}`;
   const key = file.data['OPENAI_API_KEY'];
   if (typeof key === 'string' && key.trim() !== '') {
     return [{ provider: entry.id, source, usable: true, authMode: 'api-key' as const, apiKey: key.trim(), masked: maskSecret(key) }];
@@ -191,42 +178,41 @@ function codexCliSource(entry: ProviderEntry, context: DiscoveryContext) {
  */
 function qwenCliSource(entry: ProviderEntry, context: DiscoveryContext) {
   if (entry.id !== 'qwen') return [];
-  const path = join(context.home, '.qwen', 'oauth_creds.json');
-  const display = displayPath(path, context);
-  const file = readCredentialFile(path, display);
-  if (file.state === 'missing') return [];
-  if (file.state === 'unreadable') {
-    context.onWarning?.(file.warning);
-    return [];
-  }
-  if (!isRecord(file.data) || typeof file.data['access_token'] !== 'string') return [];
+  const file = readSourceFile(join(context.home, '.qwen', 'oauth_creds.json'), context);
+  if (!file || !isRecord(file.data) || typeof file.data['access_token'] !== 'string') return [];
   return [{
-    provider: entry.id, source: `qwen cli ${display}`, usable: false, authMode: 'subscription' as const,
+    provider: entry.id, source: `qwen cli ${file.display}`, usable: false, authMode: 'subscription' as const,
     note: 'Qwen Code OAuth sign-in found; it is not an API key, so it is not used. Set an api_key_env in [providers.qwen].',
   }];
 }
 
 function savedKeySource(entry: ProviderEntry, context: DiscoveryContext) {
-  const path = savedKeyPath(context.openkoiHome, entry.id);
-  const display = displayPath(path, context);
-  const file = readCredentialFile(path, display, false);
-  if (file.state === 'missing') return [];
-  if (file.state === 'unreadable') {
-    context.onWarning?.(file.warning);
-    return [];
-  }
+  const file = readSourceFile(savedKeyPath(context.openkoiHome, entry.id), context, false);
+  if (!file) return [];
   const key = file.text.trim();
   if (key === '' || /\s/.test(key)) {
-    context.onWarning?.(`${display} does not hold a single key; ignored.`);
+    context.onWarning?.(`${file.display} does not hold a single key; ignored.`);
     return [];
   }
-  return [{ provider: entry.id, source: `saved key ${display}`, usable: true, authMode: 'api-key' as const, apiKey: key, masked: maskSecret(key) }];
+  return [{ provider: entry.id, source: `saved key ${file.display}`, usable: true, authMode: 'api-key' as const, apiKey: key, masked: maskSecret(key) }];
 }
 
 function localSource(entry: ProviderEntry, context: DiscoveryContext) {
   if (entry.api !== 'ollama') return [];
   const host = resolveOllamaHost((entry.baseURLVariable && context.environment[entry.baseURLVariable]) || entry.baseURL);
   return [{ provider: entry.id, source: `local ${host}`, usable: true, authMode: 'local' as const, apiKey: '', masked: '' }];
+}
+
+/** A source's file: undefined when absent, or when unreadable (then warned about, never quoted). */
+function readSourceFile(path: string, context: DiscoveryContext, json = true): { display: string; data: unknown; text: string } | undefined {
+  const display = displayPath(path, context);
+  const file = readCredentialFile(path, display, json);
+  if (file.state === 'missing') return undefined;
+  if (file.state === 'unreadable') {
+    context.onWarning?.(file.warning);
+    return undefined;
+  }
+  return { display, data: file.data, text: file.text };
 }
 
 /** `~/…` for paths under the home, so messages stay short and do not show the user name. */
