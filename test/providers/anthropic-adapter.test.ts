@@ -1,35 +1,19 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatRequest } from '../../src/model/chat-request.js';
-import type { StreamEvent } from '../../src/model/stream-event.js';
 import { AnthropicAdapter } from '../../src/providers/anthropic/anthropic-adapter.js';
-import { ProviderError } from '../../src/providers/provider-error.js';
 import { anthropicRoutes } from '../fakes/anthropic-routes.js';
 import { FakeServer } from '../fakes/fake-server.js';
-import { collect, collectUntilFailure, failureOf, textOfEvents } from './stream-test-helpers.js';
+import { describeAdapterConformance, useFakeServer } from './adapter-conformance.js';
+import { collect, failureOf, textOfEvents } from './stream-test-helpers.js';
 
 const API_KEY = 'sk-ant-api03-fake-key-for-tests-0123456789';
 const MODEL = 'claude-sonnet-4-6';
 
-const fake = new FakeServer(anthropicRoutes);
-
-beforeAll(async () => {
-  await fake.start();
-});
-
-afterAll(async () => {
-  await fake.stop();
-});
-
-beforeEach(() => {
-  fake.reset();
+const fake = useFakeServer(new FakeServer(anthropicRoutes), () => {
   // The SDK reads these when constructed; a developer's own settings must not leak into a test.
   vi.stubEnv('ANTHROPIC_BASE_URL', '');
   vi.stubEnv('ANTHROPIC_AUTH_TOKEN', '');
   vi.stubEnv('ANTHROPIC_CUSTOM_HEADERS', '');
-});
-
-afterEach(() => {
-  vi.unstubAllEnvs();
 });
 
 function adapter(): AnthropicAdapter {
@@ -198,27 +182,6 @@ describe('tool calls make a round trip', () => {
   });
 });
 
-describe('usage is normalised, prompt cache reads and writes included', () => {
-  const usage = { input: 12, output: 34, cacheRead: 1500, cacheWrite: 250 };
-  const expected = { inputTokens: 12, outputTokens: 34, cacheReadTokens: 1500, cacheWriteTokens: 250 };
-
-  it('combines message_start and message_delta counts into one usage event', async () => {
-    fake.script('anthropic.messages', { text: 'cached', usage });
-
-    const events = await collect(adapter().chatStream(ask('again')));
-
-    expect(events.filter((event) => event.type === 'usage')).toEqual([{ type: 'usage', usage: expected }]);
-  });
-
-  it('reads the same counts from a whole reply', async () => {
-    fake.script('anthropic.messages', { text: 'cached', usage });
-
-    const response = await adapter().chat(ask('again'));
-
-    expect(response.usage).toEqual(expected);
-  });
-});
-
 describe('the stable prefix is marked for prompt caching', () => {
   function blocksWithCacheControl(body: any): string[] {
     const marked: string[] = [];
@@ -323,15 +286,6 @@ describe('only the API key authenticates, as x-api-key', () => {
     expect(JSON.stringify(headers)).not.toContain('sk-ant-oat01');
   });
 
-  it('fails as auth, naming ANTHROPIC_API_KEY, without a request when no key is set', async () => {
-    const error = await failureOf(new AnthropicAdapter({ apiKey: undefined, baseURL: fake.url }).chat(ask('hi')));
-
-    expect(error.kind).toBe('auth');
-    expect(error.retryable).toBe(false);
-    expect(error.message).toContain('ANTHROPIC_API_KEY');
-    expect(fake.requests).toHaveLength(0);
-  });
-
   it('reaches the server named by ANTHROPIC_BASE_URL when no base URL is given', async () => {
     vi.stubEnv('ANTHROPIC_BASE_URL', fake.url);
     fake.script('anthropic.messages', { text: 'via the environment' });
@@ -375,17 +329,6 @@ describe('HTTP failures become ProviderErrors of the right kind', () => {
     expect(error).toMatchObject({ kind: 'server', status: 500, retryable: true });
   });
 
-  it('401 is auth, and the key the vendor echoes never reaches our message', async () => {
-    fake.script('anthropic.messages', { fault: { status: 401, message: `invalid x-api-key: ${API_KEY}` } });
-
-    const error = await failureOf(adapter().chat(ask('hi')));
-
-    expect(error).toMatchObject({ kind: 'auth', status: 401, retryable: false });
-    expect(error.message).toContain('invalid x-api-key');
-    expect(error.message).not.toContain(API_KEY);
-    expect(error.message).not.toContain('sk-ant-api03');
-  });
-
   it('400 "prompt is too long" is context-length', async () => {
     fake.script('anthropic.messages', { fault: { status: 400, message: 'prompt is too long: 215000 tokens > 200000 maximum' } });
 
@@ -400,94 +343,6 @@ describe('HTTP failures become ProviderErrors of the right kind', () => {
     const error = await failureOf(adapter().chat(ask('hi', { model: 'claude-nope' })));
 
     expect(error).toMatchObject({ kind: 'not-found', status: 404, model: 'claude-nope', retryable: false });
-  });
-});
-
-describe('the SDK never retries behind routing\'s back', () => {
-  it.each([
-    ['429', 429],
-    ['529', 529],
-    ['500', 500],
-  ])('a %s reaches the server exactly once, whole or streamed', async (_label, status) => {
-    fake.script('anthropic.messages', { fault: { status, headers: { 'retry-after': '0' } } }, { fault: { status, headers: { 'retry-after': '0' } } });
-    const provider = adapter();
-
-    await failureOf(provider.chat(ask('hi')));
-    expect(fake.requestsTo('anthropic.messages')).toHaveLength(1);
-
-    await failureOf(collect(provider.chatStream(ask('hi'))));
-    expect(fake.requestsTo('anthropic.messages')).toHaveLength(2);
-  });
-});
-
-describe('a broken stream fails loudly, never ends quietly', () => {
-  it('an error event inside the stream is overloaded', async () => {
-    // message_start, ping, content_block_start, one delta, then the error event.
-    fake.script('anthropic.messages', { chunks: ['Par', 'tial', ' answer'], fault: { status: 529 }, faultAfterEvents: 4 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-
-    expect(textOfEvents(events)).toBe('Par');
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'overloaded', retryable: true, vendorCode: 'overloaded_error' });
-    expect(events.some((event) => event.type === 'finish')).toBe(false);
-  });
-
-  it('a connection cut mid-stream is an error, with no finish', async () => {
-    fake.script('anthropic.messages', { chunks: ['one ', 'two ', 'three'], cutAfterEvents: 5 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(['network', 'server']).toContain((error as ProviderError).kind);
-    expect((error as ProviderError).retryable).toBe(true);
-    expect(events.some((event) => event.type === 'finish' || event.type === 'usage')).toBe(false);
-  });
-
-  it('a malformed chunk is a server error', async () => {
-    fake.script('anthropic.messages', { chunks: ['one ', 'two '], malformedAfterEvents: 4 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'server', retryable: true });
-    expect(events.some((event) => event.type === 'finish')).toBe(false);
-  });
-
-  it('tool input JSON that does not parse is a server error, not a call with garbage input', async () => {
-    fake.script('anthropic.messages', { toolCalls: [{ id: 'toolu_05', name: 'read_file', arguments: '{"path": "src/ind' }] });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-
-    expect(error).toMatchObject({ kind: 'server', retryable: true });
-    expect(events.some((event) => event.type === 'tool-call')).toBe(false);
-  });
-
-  it('a stall longer than the idle timeout is a timeout', async () => {
-    fake.script('anthropic.messages', { chunks: ['one ', 'two '], stallAfterEvents: 4 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi'), { idleTimeoutMs: 200 }));
-
-    expect(textOfEvents(events)).toBe('one ');
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
-  });
-
-  it('the caller aborting mid-stream is aborted, not a timeout', async () => {
-    fake.script('anthropic.messages', { chunks: ['one ', 'two '], stallAfterEvents: 4 });
-    const controller = new AbortController();
-    const events: StreamEvent[] = [];
-
-    const error = await failureOf(
-      (async () => {
-        for await (const event of adapter().chatStream(ask('hi'), { signal: controller.signal })) {
-          events.push(event);
-          if (event.type === 'text-delta') controller.abort();
-        }
-      })(),
-    );
-
-    expect(error).toMatchObject({ kind: 'aborted', retryable: false });
   });
 });
 
@@ -512,4 +367,32 @@ describe('the model list comes from the API', () => {
 
     expect(error).toMatchObject({ kind: 'auth', status: 401 });
   });
+});
+
+describeAdapterConformance({
+  vendor: 'Anthropic',
+  server: fake,
+  adapter: () => adapter(),
+  routes: { whole: 'anthropic.messages', stream: 'anthropic.messages' },
+  request: (text) => ask(text),
+  // message_start, ping and content_block_start come before the first text_delta.
+  eventsBeforeText: 3,
+  httpFault: (status) => ({ status }),
+  retriedStatuses: [429, 529, 500],
+  parsesStreamedToolInput: true,
+  inStreamFaults: [{ label: 'an overloaded_error event', fault: { status: 529 }, expected: { kind: 'overloaded', retryable: true, vendorCode: 'overloaded_error' } }],
+  usage: {
+    detail: 'prompt cache reads and writes included, message_start and message_delta counts combined',
+    scripted: { input: 12, output: 34, cacheRead: 1500, cacheWrite: 250 },
+    expected: { inputTokens: 12, outputTokens: 34, cacheReadTokens: 1500, cacheWriteTokens: 250 },
+  },
+  credentials: {
+    echoed: {
+      fault: { status: 401, message: `invalid x-api-key: ${API_KEY}` },
+      expected: { kind: 'auth', status: 401, retryable: false },
+      messageContains: 'invalid x-api-key',
+      secrets: [API_KEY, 'sk-ant-api03'],
+    },
+    missing: { adapter: () => new AnthropicAdapter({ apiKey: undefined, baseURL: fake.url }), names: ['ANTHROPIC_API_KEY'] },
+  },
 });

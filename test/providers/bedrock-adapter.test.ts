@@ -1,35 +1,26 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { ChatRequest } from '../../src/model/chat-request.js';
-import type { StreamEvent } from '../../src/model/stream-event.js';
 import { BedrockAdapter } from '../../src/providers/bedrock/bedrock-adapter.js';
-import { ProviderError } from '../../src/providers/provider-error.js';
 import { bedrockRoutes } from '../fakes/bedrock-routes.js';
 import { FakeServer } from '../fakes/fake-server.js';
 import { fakeEmbedding } from '../fakes/openai-routes.js';
-import { collect, collectUntilFailure, failureOf, textOfEvents } from './stream-test-helpers.js';
+import { describeAdapterConformance, useFakeServer } from './adapter-conformance.js';
+import { collect, failureOf, textOfEvents } from './stream-test-helpers.js';
 
 const ACCESS_KEY_ID = 'AKIAFAKEACCESSKEY123';
 const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKESECRETKEY';
 const SESSION_TOKEN = 'IQoJb3JpZ2luX2VjFAKESESSIONTOKEN0123456789abcdef';
 const MODEL = 'anthropic.claude-sonnet-4-20250514';
 
-const fake = new FakeServer(bedrockRoutes);
-
 // Installed before any client exists: the AWS SDK checks the Node version once per process, when
 // its first client is constructed.
 const emitWarning = vi.spyOn(process, 'emitWarning');
 
-beforeAll(async () => {
-  await fake.start();
-});
-
-afterAll(async () => {
-  await fake.stop();
+afterAll(() => {
   emitWarning.mockRestore();
 });
 
-beforeEach(() => {
-  fake.reset();
+const fake = useFakeServer(new FakeServer(bedrockRoutes), () => {
   // The credential chain reads these; a developer's own AWS setup must not leak into a test.
   vi.stubEnv('AWS_ACCESS_KEY_ID', ACCESS_KEY_ID);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', SECRET_ACCESS_KEY);
@@ -41,20 +32,12 @@ beforeEach(() => {
   vi.stubEnv('AWS_MAX_ATTEMPTS', undefined);
 });
 
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
-
 function adapter(): BedrockAdapter {
   return new BedrockAdapter();
 }
 
 function ask(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   return { model: MODEL, messages: [{ role: 'user', content: text }], ...extra };
-}
-
-function expectNoSecrets(error: ProviderError): void {
-  for (const secret of [SECRET_ACCESS_KEY, SESSION_TOKEN, ACCESS_KEY_ID]) expect(error.message).not.toContain(secret);
 }
 
 describe('a streamed reply arrives as text deltas, then usage, then one finish', () => {
@@ -219,36 +202,6 @@ describe('tool calls make a round trip', () => {
     // Converse refuses tool blocks without a toolConfig: a history-only tool is declared.
     expect(body.toolConfig.tools.map((tool: any) => tool.toolSpec.name)).toEqual(['run_tests']);
   });
-
-  it('tool input JSON that does not parse is a server error, not a call with garbage input', async () => {
-    fake.script('bedrock.converse-stream', { toolCalls: [{ id: 'tooluse_03', name: 'read_file', arguments: '{"path": "src/ind' }] });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-
-    expect(error).toMatchObject({ kind: 'server', retryable: true });
-    expect(events.some((event) => event.type === 'tool-call')).toBe(false);
-  });
-});
-
-describe('usage is normalised, prompt cache reads and writes included', () => {
-  const usage = { input: 12, output: 34, cacheRead: 1500, cacheWrite: 250 };
-  const expected = { inputTokens: 12, outputTokens: 34, cacheReadTokens: 1500, cacheWriteTokens: 250 };
-
-  it('reads the metadata event of a stream once', async () => {
-    fake.script('bedrock.converse-stream', { text: 'cached', usage });
-
-    const events = await collect(adapter().chatStream(ask('again')));
-
-    expect(events.filter((event) => event.type === 'usage')).toEqual([{ type: 'usage', usage: expected }]);
-  });
-
-  it('reads the same counts from a whole reply', async () => {
-    fake.script('bedrock.converse', { text: 'cached', usage });
-
-    const response = await adapter().chat(ask('again'));
-
-    expect(response.usage).toEqual(expected);
-  });
 });
 
 describe('Bedrock exceptions become ProviderErrors of the right kind', () => {
@@ -291,116 +244,12 @@ describe('Bedrock exceptions become ProviderErrors of the right kind', () => {
     expect(error.message).toContain(message);
   });
 
-  it('never puts the secret key, session token or access key id in a message', async () => {
-    fake.script('bedrock.converse', {
-      fault: { status: 403, code: 'UnrecognizedClientException', message: `Invalid token ${SESSION_TOKEN} for ${ACCESS_KEY_ID} / ${SECRET_ACCESS_KEY}` },
-    });
-
-    const error = await failureOf(adapter().chat(ask('hi')));
-
-    expect(error.kind).toBe('auth');
-    expectNoSecrets(error);
-  });
-
   it('an empty AWS_BEARER_TOKEN_BEDROCK still signs with the access key', async () => {
     vi.stubEnv('AWS_BEARER_TOKEN_BEDROCK', '');
 
     await adapter().chat(ask('hi'));
 
     expect(fake.requestsTo('bedrock.converse')[0]!.headers['authorization']).toMatch(/^AWS4-HMAC-SHA256 /);
-  });
-
-  it('no credentials anywhere is auth, with advice, and nothing is sent', async () => {
-    vi.stubEnv('AWS_ACCESS_KEY_ID', '');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', '');
-    vi.stubEnv('AWS_SESSION_TOKEN', '');
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
-    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
-    // No instance metadata service to wait for in a test.
-    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-
-    const error = await failureOf(adapter().chat(ask('hi')));
-
-    expect(error).toMatchObject({ kind: 'auth', retryable: false });
-    expect(error.message).toContain('AWS_ACCESS_KEY_ID');
-    expect(fake.requests).toHaveLength(0);
-  });
-});
-
-describe("the SDK never retries behind routing's back", () => {
-  it.each([
-    [429, 'ThrottlingException'],
-    [500, 'InternalServerException'],
-    [503, 'ServiceUnavailableException'],
-  ])('a %s reaches the server exactly once, whole or streamed', async (status, code) => {
-    fake.script('bedrock.converse', { fault: { status, code } });
-    fake.script('bedrock.converse-stream', { fault: { status, code } });
-    const provider = adapter();
-
-    await failureOf(provider.chat(ask('hi')));
-    await failureOf(collect(provider.chatStream(ask('hi'))));
-
-    expect(fake.requestsTo('bedrock.converse')).toHaveLength(1);
-    expect(fake.requestsTo('bedrock.converse-stream')).toHaveLength(1);
-  });
-});
-
-describe('a broken stream fails loudly, never ends quietly', () => {
-  it('an exception frame inside the stream is classified like the HTTP answer', async () => {
-    // messageStart, one delta, then the exception frame.
-    fake.script('bedrock.converse-stream', { chunks: ['Par', 'tial'], fault: { status: 429, code: 'ThrottlingException' }, faultAfterEvents: 2 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-
-    expect(textOfEvents(events)).toBe('Par');
-    expect(error).toMatchObject({ kind: 'rate-limit', retryable: true, vendorCode: 'ThrottlingException' });
-    expect(events.some((event) => event.type === 'finish')).toBe(false);
-  });
-
-  it('a connection cut mid-stream is a retryable error, with no usage or finish', async () => {
-    fake.script('bedrock.converse-stream', { chunks: ['one ', 'two ', 'three'], cutAfterEvents: 3 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-
-    expect(textOfEvents(events)).toBe('one two ');
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(['network', 'server']).toContain((error as ProviderError).kind);
-    expect((error as ProviderError).retryable).toBe(true);
-    expect(events.some((event) => event.type === 'finish' || event.type === 'usage')).toBe(false);
-  });
-
-  it('a frame whose JSON is cut off is a server error', async () => {
-    fake.script('bedrock.converse-stream', { chunks: ['one ', 'two '], malformedAfterEvents: 2 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-
-    expect(textOfEvents(events)).toBe('one ');
-    expect(error).toMatchObject({ kind: 'server', retryable: true });
-    expect(events.some((event) => event.type === 'finish')).toBe(false);
-  });
-
-  it('a stall longer than the idle timeout is a timeout', async () => {
-    fake.script('bedrock.converse-stream', { chunks: ['one ', 'two '], stallAfterEvents: 2 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi'), { idleTimeoutMs: 200 }));
-
-    expect(textOfEvents(events)).toBe('one ');
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
-  });
-
-  it('the caller aborting mid-stream is aborted, not a timeout', async () => {
-    fake.script('bedrock.converse-stream', { chunks: ['one ', 'two '], stallAfterEvents: 2 });
-    const controller = new AbortController();
-
-    const error = await failureOf(
-      (async () => {
-        for await (const event of adapter().chatStream(ask('hi'), { signal: controller.signal })) {
-          if (event.type === 'text-delta') controller.abort();
-        }
-      })(),
-    );
-
-    expect(error).toMatchObject({ kind: 'aborted', retryable: false });
   });
 });
 
@@ -449,4 +298,50 @@ describe('the AWS SDK stays quiet about the Node version', () => {
     expect(versionWarnings).toEqual([]);
     expect(process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']).toBeUndefined();
   });
+});
+
+describeAdapterConformance({
+  vendor: 'Bedrock',
+  server: fake,
+  adapter: () => adapter(),
+  routes: { whole: 'bedrock.converse', stream: 'bedrock.converse-stream' },
+  request: (text) => ask(text),
+  // messageStart comes before the first contentBlockDelta.
+  eventsBeforeText: 1,
+  // Bedrock names the exception in the body; routing must see a bare status as that exception.
+  httpFault: (status) => ({ status, code: ({ 429: 'ThrottlingException', 500: 'InternalServerException', 503: 'ServiceUnavailableException' } as Record<number, string>)[status] }),
+  retriedStatuses: [429, 500, 503],
+  parsesStreamedToolInput: true,
+  inStreamFaults: [
+    {
+      label: 'a ThrottlingException frame',
+      fault: { status: 429, code: 'ThrottlingException' },
+      expected: { kind: 'rate-limit', retryable: true, vendorCode: 'ThrottlingException' },
+    },
+  ],
+  usage: {
+    detail: 'prompt cache reads and writes included, from the metadata event',
+    scripted: { input: 12, output: 34, cacheRead: 1500, cacheWrite: 250 },
+    expected: { inputTokens: 12, outputTokens: 34, cacheReadTokens: 1500, cacheWriteTokens: 250 },
+  },
+  credentials: {
+    echoed: {
+      fault: { status: 403, code: 'UnrecognizedClientException', message: `Invalid token ${SESSION_TOKEN} for ${ACCESS_KEY_ID} / ${SECRET_ACCESS_KEY}` },
+      expected: { kind: 'auth' },
+      secrets: [SECRET_ACCESS_KEY, SESSION_TOKEN, ACCESS_KEY_ID],
+    },
+    missing: {
+      adapter: () => adapter(),
+      arrange() {
+        vi.stubEnv('AWS_ACCESS_KEY_ID', '');
+        vi.stubEnv('AWS_SECRET_ACCESS_KEY', '');
+        vi.stubEnv('AWS_SESSION_TOKEN', '');
+        vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
+        vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
+        // No instance metadata service to wait for in a test.
+        vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+      },
+      names: ['AWS_ACCESS_KEY_ID'],
+    },
+  },
 });

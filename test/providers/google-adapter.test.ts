@@ -1,35 +1,19 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatRequest } from '../../src/model/chat-request.js';
-import type { StreamEvent } from '../../src/model/stream-event.js';
 import { GoogleAdapter } from '../../src/providers/google/google-adapter.js';
-import { ProviderError } from '../../src/providers/provider-error.js';
 import { FakeServer } from '../fakes/fake-server.js';
 import { FAKE_THOUGHT_SIGNATURE, geminiRoutes } from '../fakes/gemini-routes.js';
 import { fakeEmbedding } from '../fakes/openai-routes.js';
+import { describeAdapterConformance, useFakeServer } from './adapter-conformance.js';
 import { collect, collectUntilFailure, failureOf, textOfEvents } from './stream-test-helpers.js';
 
 const API_KEY = 'AIzaSyFakeGeminiKeyForTests0123456789';
 const MODEL = 'gemini-2.5-pro';
 
-const fake = new FakeServer(geminiRoutes);
-
-beforeAll(async () => {
-  await fake.start();
-});
-
-afterAll(async () => {
-  await fake.stop();
-});
-
-beforeEach(() => {
-  fake.reset();
+const fake = useFakeServer(new FakeServer(geminiRoutes), () => {
   // The SDK reads these when constructed; a developer's own settings must not leak into a test.
   vi.stubEnv('GOOGLE_GEMINI_BASE_URL', '');
   vi.stubEnv('GOOGLE_GENAI_USE_VERTEXAI', '');
-});
-
-afterEach(() => {
-  vi.unstubAllEnvs();
 });
 
 function adapter(): GoogleAdapter {
@@ -213,28 +197,6 @@ describe('tool calls make a round trip', () => {
   });
 });
 
-describe('usage is normalised: cached and thinking tokens included', () => {
-  // Gemini counts cached tokens inside promptTokenCount and thinking tokens beside candidates.
-  const usage = { input: 12, output: 34, cacheRead: 1500, reasoning: 20 };
-  const expected = { inputTokens: 12, outputTokens: 34, cacheReadTokens: 1500, cacheWriteTokens: 0, reasoningTokens: 20 };
-
-  it('reads the final counts of a stream once', async () => {
-    fake.script('google.stream', { text: 'cached', usage });
-
-    const events = await collect(adapter().chatStream(ask('again')));
-
-    expect(events.filter((event) => event.type === 'usage')).toEqual([{ type: 'usage', usage: expected }]);
-  });
-
-  it('reads the same counts from a whole reply', async () => {
-    fake.script('google.generate', { text: 'cached', usage });
-
-    const response = await adapter().chat(ask('again'));
-
-    expect(response.usage).toEqual(expected);
-  });
-});
-
 describe('the Gemini base URL comes from GOOGLE_GEMINI_BASE_URL', () => {
   it('reaches the server the variable names when no base URL is given', async () => {
     vi.stubEnv('GOOGLE_GEMINI_BASE_URL', fake.url);
@@ -243,15 +205,6 @@ describe('the Gemini base URL comes from GOOGLE_GEMINI_BASE_URL', () => {
     const response = await new GoogleAdapter({ apiKey: API_KEY }).chat(ask('hi'));
 
     expect(response.text).toBe('via the environment');
-  });
-
-  it('fails as auth, naming both key variables, without a request when no key is set', async () => {
-    const error = await failureOf(new GoogleAdapter({ apiKey: undefined, baseURL: fake.url }).chat(ask('hi')));
-
-    expect(error).toMatchObject({ kind: 'auth', retryable: false });
-    expect(error.message).toContain('GOOGLE_API_KEY');
-    expect(error.message).toContain('GEMINI_API_KEY');
-    expect(fake.requests).toHaveLength(0);
   });
 });
 
@@ -272,16 +225,6 @@ describe('HTTP failures become ProviderErrors of the right kind', () => {
 
     expect(overloaded).toMatchObject({ kind: 'overloaded', status: 503, retryable: true });
     expect(server).toMatchObject({ kind: 'server', status: 500, retryable: true });
-  });
-
-  it('a rejected key (400 API_KEY_INVALID) is auth, and the key never reaches our message', async () => {
-    fake.script('google.generate', { fault: { status: 400, code: 'API_KEY_INVALID', message: `API key not valid: ${API_KEY}. Please pass a valid API key.` } });
-
-    const error = await failureOf(adapter().chat(ask('hi')));
-
-    expect(error).toMatchObject({ kind: 'auth', status: 400, retryable: false, vendorCode: 'API_KEY_INVALID' });
-    expect(error.message).toContain('API key not valid');
-    expect(error.message).not.toContain(API_KEY);
   });
 
   it('403 PERMISSION_DENIED is permission', async () => {
@@ -309,43 +252,7 @@ describe('HTTP failures become ProviderErrors of the right kind', () => {
   });
 });
 
-describe("the SDK never retries behind routing's back", () => {
-  it.each([429, 500, 503])('a %s reaches the server exactly once, whole or streamed', async (status) => {
-    fake.script('google.generate', { fault: { status } });
-    fake.script('google.stream', { fault: { status } });
-    const provider = adapter();
-
-    await failureOf(provider.chat(ask('hi')));
-    await failureOf(collect(provider.chatStream(ask('hi'))));
-
-    expect(fake.requestsTo('google.generate')).toHaveLength(1);
-    expect(fake.requestsTo('google.stream')).toHaveLength(1);
-  });
-});
-
 describe('a broken stream fails loudly, never ends quietly', () => {
-  it('an error body inside the stream is classified like the HTTP answer', async () => {
-    fake.script('google.stream', { chunks: ['Par', 'tial'], fault: { status: 503, message: 'The model is overloaded.' }, faultAfterEvents: 1 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-
-    expect(textOfEvents(events)).toBe('Par');
-    expect(error).toMatchObject({ kind: 'overloaded', retryable: true });
-    expect(events.some((event) => event.type === 'finish')).toBe(false);
-  });
-
-  it('a connection cut mid-stream is a retryable error, with no usage or finish', async () => {
-    fake.script('google.stream', { chunks: ['one ', 'two ', 'three'], cutAfterEvents: 2 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-
-    expect(textOfEvents(events)).toBe('one two ');
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(['network', 'server']).toContain((error as ProviderError).kind);
-    expect((error as ProviderError).retryable).toBe(true);
-    expect(events.some((event) => event.type === 'finish' || event.type === 'usage')).toBe(false);
-  });
-
   it('a stream that ends cleanly without a finishReason is not taken for a whole reply', async () => {
     // An empty scripted finishReason makes the fake end the stream properly but leave out the
     // final chunk, as a proxy that drops the tail would.
@@ -356,39 +263,6 @@ describe('a broken stream fails loudly, never ends quietly', () => {
     expect(textOfEvents(events)).toBe('one two ');
     expect(error).toMatchObject({ kind: 'network', retryable: true });
     expect(events.some((event) => event.type === 'finish' || event.type === 'usage')).toBe(false);
-  });
-
-  it('a malformed chunk is a server error', async () => {
-    fake.script('google.stream', { chunks: ['one ', 'two '], malformedAfterEvents: 1 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-
-    expect(error).toMatchObject({ kind: 'server', retryable: true });
-    expect(events.some((event) => event.type === 'finish')).toBe(false);
-  });
-
-  it('a stall longer than the idle timeout is a timeout', async () => {
-    fake.script('google.stream', { chunks: ['one ', 'two '], stallAfterEvents: 1 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi'), { idleTimeoutMs: 200 }));
-
-    expect(textOfEvents(events)).toBe('one ');
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
-  });
-
-  it('the caller aborting mid-stream is aborted, not a timeout', async () => {
-    fake.script('google.stream', { chunks: ['one ', 'two '], stallAfterEvents: 1 });
-    const controller = new AbortController();
-
-    const error = await failureOf(
-      (async () => {
-        for await (const event of adapter().chatStream(ask('hi'), { signal: controller.signal })) {
-          if (event.type === 'text-delta') controller.abort();
-        }
-      })(),
-    );
-
-    expect(error).toMatchObject({ kind: 'aborted', retryable: false });
   });
 });
 
@@ -430,4 +304,34 @@ describe('the model list comes from the API', () => {
 
     expect(error).toMatchObject({ kind: 'auth' });
   });
+});
+
+describeAdapterConformance({
+  vendor: 'Gemini',
+  server: fake,
+  adapter: () => adapter(),
+  routes: { whole: 'google.generate', stream: 'google.stream' },
+  request: (text) => ask(text),
+  // Every SSE chunk is a whole GenerateContentResponse, text included from the first.
+  eventsBeforeText: 0,
+  httpFault: (status) => ({ status }),
+  retriedStatuses: [429, 500, 503],
+  inStreamFaults: [
+    { label: 'an error body saying the model is overloaded', fault: { status: 503, message: 'The model is overloaded.' }, expected: { kind: 'overloaded', retryable: true } },
+  ],
+  usage: {
+    // Gemini counts cached tokens inside promptTokenCount and thinking tokens beside candidates.
+    detail: 'cached and thinking tokens included',
+    scripted: { input: 12, output: 34, cacheRead: 1500, reasoning: 20 },
+    expected: { inputTokens: 12, outputTokens: 34, cacheReadTokens: 1500, cacheWriteTokens: 0, reasoningTokens: 20 },
+  },
+  credentials: {
+    echoed: {
+      fault: { status: 400, code: 'API_KEY_INVALID', message: `API key not valid: ${API_KEY}. Please pass a valid API key.` },
+      expected: { kind: 'auth', status: 400, retryable: false, vendorCode: 'API_KEY_INVALID' },
+      messageContains: 'API key not valid',
+      secrets: [API_KEY],
+    },
+    missing: { adapter: () => new GoogleAdapter({ apiKey: undefined, baseURL: fake.url }), names: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'] },
+  },
 });

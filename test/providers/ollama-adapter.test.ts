@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../src/model/chat-request.js';
-import type { StreamEvent } from '../../src/model/stream-event.js';
 import { OllamaAdapter } from '../../src/providers/ollama/ollama-adapter.js';
-import { ProviderError } from '../../src/providers/provider-error.js';
 import { FakeServer } from '../fakes/fake-server.js';
 import { fakeEmbedding } from '../fakes/openai-routes.js';
 import { FAKE_OLLAMA_MODELS, ollamaRoutes } from '../fakes/ollama-routes.js';
-import { collect, collectUntilFailure, failureOf } from './stream-test-helpers.js';
+import { describeAdapterConformance, useFakeServer } from './adapter-conformance.js';
+import { collect, collectUntilFailure, failureOf, textOfEvents } from './stream-test-helpers.js';
 
-const server = new FakeServer(ollamaRoutes);
+const server = useFakeServer(new FakeServer(ollamaRoutes));
 
 function adapter(): OllamaAdapter {
   return new OllamaAdapter({ host: server.url });
@@ -18,22 +17,12 @@ function ask(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   return { model: 'llama3.3', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: text }], ...extra };
 }
 
-const textOf = (events: StreamEvent[]): string => events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
-
-beforeAll(async () => {
-  await server.start();
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => server.reset());
-
 describe('a streamed Ollama reply arrives as it is written', () => {
   it('yields the text in pieces, then usage from the counts and one finish', async () => {
     server.script('ollama.chat', { chunks: ['Hel', 'lo ', 'there.'], usage: { input: 21, output: 3 } });
     const events = await collect(adapter().chatStream(ask('say hi')));
     expect(events[0]).toEqual({ type: 'response-metadata', responseModel: 'llama3.3' });
-    expect(textOf(events)).toBe('Hello there.');
+    expect(textOfEvents(events)).toBe('Hello there.');
     expect(events.filter((event) => event.type === 'text-delta').length).toBe(3);
     expect(events.at(-2)).toEqual({ type: 'usage', usage: { inputTokens: 21, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0 } });
     expect(events.at(-1)).toEqual({ type: 'finish', finishReason: 'stop', rawFinishReason: 'stop' });
@@ -143,48 +132,6 @@ describe('Ollama failures become classified ProviderErrors, each from exactly on
     expect(error.kind).toBe('server');
   });
 
-  it('an {error} line mid-stream keeps the text seen so far and fails as a server error', async () => {
-    server.script('ollama.chat', { chunks: ['one ', 'two'], fault: { status: 500, message: 'runner crashed' }, faultAfterEvents: 1 });
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-    expect(textOf(events)).toBe('one ');
-    expect(error.kind).toBe('server');
-    expect(error.message).toContain('runner crashed');
-  });
-
-  it('a stream cut before done is a network error, never a complete reply', async () => {
-    server.script('ollama.chat', { chunks: ['a', 'b', 'c'], cutAfterEvents: 2 });
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-    expect(events.some((event) => event.type === 'finish')).toBe(false);
-    expect(error.kind).toBe('network');
-  });
-
-  it('a malformed line is a malformed reply, not a silently skipped one', async () => {
-    server.script('ollama.chat', { chunks: ['a', 'b'], malformedAfterEvents: 1 });
-    const { error } = await collectUntilFailure(adapter().chatStream(ask('hi')));
-    expect(error.kind).toBe('server');
-    expect(error.message).toContain('malformed');
-  });
-
-  it('a stalled stream times out on the idle deadline', async () => {
-    server.script('ollama.chat', { chunks: ['a', 'b'], stallAfterEvents: 1 });
-    const { error } = await collectUntilFailure(adapter().chatStream(ask('hi'), { idleTimeoutMs: 200 }));
-    expect(error.kind).toBe('timeout');
-  });
-
-  it('a whole reply that never comes times out too (the deadline reaches non-streaming calls)', async () => {
-    server.script('ollama.chat', { text: 'late', delayMs: 5_000 });
-    const error = await failureOf(adapter().chat(ask('hi'), { idleTimeoutMs: 200 }));
-    expect(error.kind).toBe('timeout');
-  });
-
-  it('the caller aborting ends the call as aborted', async () => {
-    server.script('ollama.chat', { text: 'late', delayMs: 5_000 });
-    const controller = new AbortController();
-    const pending = failureOf(adapter().chat(ask('hi'), { signal: controller.signal }));
-    setTimeout(() => controller.abort(), 50);
-    expect((await pending).kind).toBe('aborted');
-  });
-
   it('nothing listening: a network error that says to start Ollama', async () => {
     const idle = new FakeServer([]);
     await idle.start();
@@ -194,4 +141,24 @@ describe('Ollama failures become classified ProviderErrors, each from exactly on
     expect(error.kind).toBe('network');
     expect(error.message).toContain('ollama serve');
   });
+});
+
+describeAdapterConformance({
+  vendor: 'Ollama',
+  server,
+  adapter: () => adapter(),
+  routes: { whole: 'ollama.chat', stream: 'ollama.chat' },
+  request: (text) => ask(text),
+  // Every NDJSON line is a message, text included from the first.
+  eventsBeforeText: 0,
+  httpFault: (status) => ({ status }),
+  retriedStatuses: [429, 500, 503],
+  inStreamFaults: [{ label: 'an {error} line', fault: { status: 500, message: 'runner crashed' }, expected: { kind: 'server' }, messageContains: 'runner crashed' }],
+  malformedSaysSo: true,
+  usage: {
+    detail: 'prompt_eval_count and eval_count, no prompt cache',
+    scripted: { input: 21, output: 3 },
+    expected: { inputTokens: 21, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0 },
+  },
+  // A local server: no credentials to leak or to miss.
 });

@@ -1,16 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatRequest } from '../../src/model/chat-request.js';
-import type { StreamEvent } from '../../src/model/stream-event.js';
-import { ProviderError } from '../../src/providers/provider-error.js';
 import { OpenAIChatAdapter } from '../../src/providers/openai/openai-chat-adapter.js';
 import { FakeServer, type RouteDefinition } from '../fakes/fake-server.js';
 import { FAKE_OPENAI_MODELS, fakeEmbedding, openaiRoutes, REVERSE_EMBEDDING_ORDER_HEADER } from '../fakes/openai-routes.js';
+import { describeAdapterConformance, useFakeServer } from './adapter-conformance.js';
 import { collect, collectUntilFailure, failureOf, textOfEvents } from './stream-test-helpers.js';
 
 // Shaped like a real key so that both the exact-secret and the pattern redaction are exercised.
 const API_KEY = 'sk-test-Secret1234567890abcdef';
 
-const server = new FakeServer(openaiRoutes);
+const server = useFakeServer(new FakeServer(openaiRoutes));
 
 function adapter(overrides: Partial<ConstructorParameters<typeof OpenAIChatAdapter>[0]> = {}): OpenAIChatAdapter {
   return new OpenAIChatAdapter({ id: 'openai', name: 'OpenAI', apiKey: API_KEY, baseURL: `${server.url}/v1`, ...overrides });
@@ -26,22 +25,6 @@ function ask(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
     ...extra,
   };
 }
-
-beforeAll(async () => {
-  await server.start();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-beforeEach(() => {
-  server.reset();
-});
-
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
 
 describe('a streamed reply arrives as it is written', () => {
   it('yields text deltas that join into the whole text, metadata first and exactly one finish last', async () => {
@@ -210,25 +193,6 @@ describe('the model calls a tool and reads its result', () => {
 });
 
 describe('token usage is normalised', () => {
-  const usage = { input: 100, output: 40, cacheRead: 30, reasoning: 12 };
-  const expected = { inputTokens: 100, outputTokens: 40, cacheReadTokens: 30, cacheWriteTokens: 0, reasoningTokens: 12 };
-
-  it('subtracts cached prompt tokens from input and reports reasoning tokens (whole reply)', async () => {
-    server.script('openai.chat', { text: 'ok', usage });
-
-    const response = await adapter().chat(ask('Hi'));
-
-    expect(response.usage).toEqual(expected);
-  });
-
-  it('subtracts cached prompt tokens from input and reports reasoning tokens (stream)', async () => {
-    server.script('openai.chat', { text: 'ok', usage });
-
-    const events = await collect(adapter().chatStream(ask('Hi')));
-
-    expect(events.filter((event) => event.type === 'usage')).toEqual([{ type: 'usage', usage: expected }]);
-  });
-
   it('yields no usage event, rather than a fake zero, when the server ignores include_usage', async () => {
     // A compatible server that does not implement stream_options: the same OpenAI rendering,
     // but it never sees the option and so never sends the usage chunk.
@@ -285,56 +249,9 @@ describe('vendor errors become ProviderErrors that routing can act on', () => {
       expect(error.model).toBe('gpt-5.2');
     });
   }
-
-  it('never puts the API key in the message, even when the vendor echoes it', async () => {
-    server.script('openai.chat', {
-      fault: { status: 401, message: `Incorrect API key provided: ${API_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.` },
-    });
-
-    const error = await failureOf(adapter().chat(ask('Hi')));
-
-    expect(error.kind).toBe('auth');
-    expect(error.message).toContain('Incorrect API key provided');
-    expect(error.message).not.toContain(API_KEY);
-    expect(error.message).not.toContain('Secret1234567890');
-  });
-
-  it.each([429, 500, 503])('makes exactly one request on HTTP %i: the SDK retries nothing behind routing', async (status) => {
-    server.script('openai.chat', { fault: { status } }, { fault: { status } });
-    const provider = adapter();
-
-    await failureOf(provider.chat(ask('Hi')));
-    await collectUntilFailure(provider.chatStream(ask('Hi')));
-
-    expect(server.requestsTo('openai.chat')).toHaveLength(2);
-  });
-
-  it('fails as auth, naming the key variable, when no key is configured, without calling the server', async () => {
-    const provider = adapter({ id: 'groq', name: 'Groq', apiKey: undefined, apiKeyEnv: 'GROQ_API_KEY' });
-
-    const whole = await failureOf(provider.chat(ask('Hi')));
-    const streamed = (await collectUntilFailure(provider.chatStream(ask('Hi')))).error;
-
-    for (const error of [whole, streamed]) {
-      expect(error.kind).toBe('auth');
-      expect(error.message).toContain('GROQ_API_KEY');
-    }
-    expect(server.requests).toHaveLength(0);
-  });
 });
 
 describe('a broken stream never looks like a complete reply', () => {
-  it('fails as a network error when the connection is cut mid-reply, after the text that did arrive', async () => {
-    server.script('openai.chat', { chunks: ['one ', 'two ', 'three ', 'four'], cutAfterEvents: 3 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('Count')));
-
-    expect(error.kind).toBe('network');
-    expect(error.retryable).toBe(true);
-    expect(textOfEvents(events)).toBe('one two ');
-    expect(events.some((event) => event.type === 'finish')).toBe(false);
-  });
-
   it('fails when the server closes the stream cleanly without a finish reason', async () => {
     const truncating: RouteDefinition = {
       name: 'openai.chat',
@@ -357,57 +274,6 @@ describe('a broken stream never looks like a complete reply', () => {
     } finally {
       await truncatingServer.stop();
     }
-  });
-
-  it.each([
-    { status: 500, kind: 'server' },
-    { status: 429, kind: 'rate-limit' },
-  ])('classifies an error the server sends inside the stream (HTTP $status type) as $kind', async ({ status, kind }) => {
-    server.script('openai.chat', { chunks: ['Par', 'tial'], fault: { status }, faultAfterEvents: 3 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('Go')));
-
-    expect(error.kind).toBe(kind);
-    expect(textOfEvents(events)).toBe('Par' + 'tial');
-    expect(events.some((event) => event.type === 'finish')).toBe(false);
-  });
-
-  it('fails as a server error on a malformed chunk', async () => {
-    server.script('openai.chat', { chunks: ['fine ', 'so far'], malformedAfterEvents: 2 });
-
-    const { error } = await collectUntilFailure(adapter().chatStream(ask('Go')));
-
-    expect(error.kind).toBe('server');
-    expect(error.retryable).toBe(true);
-  });
-
-  it('fails as a timeout when the server stops sending', async () => {
-    server.script('openai.chat', { chunks: ['waiting ', 'for ', 'ever'], stallAfterEvents: 2 });
-
-    const { events, error } = await collectUntilFailure(adapter().chatStream(ask('Go'), { idleTimeoutMs: 200 }));
-
-    expect(error.kind).toBe('timeout');
-    expect(error.retryable).toBe(true);
-    expect(textOfEvents(events)).toBe('waiting ');
-  });
-
-  it('fails as aborted when the caller aborts mid-stream', async () => {
-    server.script('openai.chat', { chunks: ['a', 'b', 'c'], stallAfterEvents: 2 });
-    const controller = new AbortController();
-
-    const events: StreamEvent[] = [];
-    const error = await failureOf(
-      (async () => {
-        for await (const event of adapter().chatStream(ask('Go'), { signal: controller.signal })) {
-          events.push(event);
-          if (event.type === 'text-delta') controller.abort();
-        }
-      })(),
-    );
-
-    expect(error.kind).toBe('aborted');
-    expect(error.retryable).toBe(false);
-    expect(textOfEvents(events)).toBe('a');
   });
 });
 
@@ -481,4 +347,34 @@ describe('one adapter serves every Chat Completions server', () => {
 
     expect(server.requestsTo('openai.chat')[0]?.headers['openai-organization']).toBe('org-private');
   });
+});
+
+describeAdapterConformance({
+  vendor: 'OpenAI',
+  server,
+  adapter: () => adapter(),
+  routes: { whole: 'openai.chat', stream: 'openai.chat' },
+  request: (text) => ask(text),
+  // The first chunk carries only the assistant role.
+  eventsBeforeText: 1,
+  httpFault: (status) => ({ status }),
+  retriedStatuses: [429, 500, 503],
+  inStreamFaults: [
+    { label: 'HTTP 500 type', fault: { status: 500 }, expected: { kind: 'server' } },
+    { label: 'HTTP 429 type', fault: { status: 429 }, expected: { kind: 'rate-limit' } },
+  ],
+  usage: {
+    detail: 'cached prompt tokens are subtracted from input, reasoning tokens reported',
+    scripted: { input: 100, output: 40, cacheRead: 30, reasoning: 12 },
+    expected: { inputTokens: 100, outputTokens: 40, cacheReadTokens: 30, cacheWriteTokens: 0, reasoningTokens: 12 },
+  },
+  credentials: {
+    echoed: {
+      fault: { status: 401, message: `Incorrect API key provided: ${API_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.` },
+      expected: { kind: 'auth' },
+      messageContains: 'Incorrect API key provided',
+      secrets: [API_KEY, 'Secret1234567890'],
+    },
+    missing: { adapter: () => adapter({ id: 'groq', name: 'Groq', apiKey: undefined, apiKeyEnv: 'GROQ_API_KEY' }), names: ['GROQ_API_KEY'] },
+  },
 });
