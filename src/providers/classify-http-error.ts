@@ -91,21 +91,42 @@ export function providerErrorFromHttp(
   cause?: unknown,
 ): ProviderError {
   const fields = readVendorError(body);
-  const kind = kindForStatus(status, fields);
+  return classifiedProviderError(
+    { kind: kindForStatus(status, fields), status, vendorMessage: fields.message, vendorCode: fields.code, retryAfterMs },
+    context,
+    cause,
+  );
+}
+
+export interface ClassifiedFailure {
+  kind: ProviderErrorKind;
+  status?: number | undefined;
+  vendorMessage?: string | undefined;
+  vendorCode?: string | undefined;
+  retryAfterMs?: number | undefined;
+  /** What to do about it, when the vendor needs its own words; else the generic advice for the kind. */
+  advice?: string | undefined;
+}
+
+/**
+ * The one shape of a classified failure's message, whichever adapter classified it:
+ * "<Vendor> <kind> (HTTP <status>) for <provider/model>: <vendor message>. <advice>", secrets redacted.
+ */
+export function classifiedProviderError(failure: ClassifiedFailure, context: HttpErrorContext, cause?: unknown): ProviderError {
   const who = context.model ? `${context.provider}/${context.model}` : context.provider;
-  const vendorMessage = fields.message ? `: ${fields.message}` : '';
-  const advice = ADVICE[kind]?.(context);
+  const advice = failure.advice ?? ADVICE[failure.kind]?.(context);
   const message = redactSecrets(
-    `${context.providerName} ${kindLabel(kind)} (HTTP ${status}) for ${who}${vendorMessage}${advice ? `. ${advice}` : ''}`,
+    `${context.providerName} ${kindLabel(failure.kind)}${failure.status !== undefined ? ` (HTTP ${failure.status})` : ''} for ${who}` +
+      `${failure.vendorMessage ? `: ${failure.vendorMessage}` : ''}${advice ? `. ${advice}` : ''}`,
     context.secrets,
   );
   return new ProviderError(message, {
-    kind,
+    kind: failure.kind,
     provider: context.provider,
     model: context.model,
-    status,
-    retryAfterMs,
-    vendorCode: fields.code,
+    status: failure.status,
+    retryAfterMs: failure.retryAfterMs,
+    vendorCode: failure.vendorCode,
     cause,
   });
 }

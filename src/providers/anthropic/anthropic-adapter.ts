@@ -14,6 +14,7 @@ import { convertAnthropicModelInfo } from './convert-anthropic-model-info.js';
 import { convertAnthropicResponse } from './convert-anthropic-response.js';
 import { convertAnthropicUsage, mergeAnthropicUsage, type AnthropicUsageFields } from './convert-anthropic-usage.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
+import { parseStreamedToolInput } from '../parse-streamed-tool-input.js';
 
 export interface AnthropicAdapterOptions {
   apiKey: string | undefined;
@@ -109,7 +110,7 @@ export class AnthropicAdapter implements ModelProvider {
             if (block) {
               toolBlocks.delete(event.index);
               // A tool without parameters streams no JSON at all.
-              yield { type: 'tool-call', toolCallId: block.id, toolName: block.name, input: parseToolInput(block.json) };
+              yield { type: 'tool-call', toolCallId: block.id, toolName: block.name, input: parseStreamedToolInput(block.json) };
             }
             break;
           }
@@ -190,16 +191,5 @@ export class AnthropicAdapter implements ModelProvider {
     const streamErrorBody = anthropicStreamErrorBody(error);
     const classified = streamErrorBody === undefined ? error : providerErrorFromStreamEvent(streamErrorBody, context, error);
     return classifySdkError(classified, context, deadline);
-  }
-}
-
-function parseToolInput(json: string): unknown {
-  if (json.trim() === '') return {};
-  try {
-    return JSON.parse(json);
-  } catch (error) {
-    // Anthropic's tool input is always a JSON object, as the non-streaming reply shows: JSON that
-    // does not parse means the stream was damaged, which classifies as a malformed server reply.
-    throw new SyntaxError(`the tool input JSON could not be parsed (${(error as Error).message})`);
   }
 }

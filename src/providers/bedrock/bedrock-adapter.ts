@@ -15,6 +15,7 @@ import { convertBedrockPrompt } from './convert-bedrock-messages.js';
 import { convertBedrockUsage } from './convert-bedrock-usage.js';
 import { embedThroughInvokeModel } from './embed-through-invoke-model.js';
 import { mapBedrockStopReason } from './map-bedrock-stop-reason.js';
+import { parseStreamedToolInput } from '../parse-streamed-tool-input.js';
 
 export interface BedrockAdapterOptions {
   /** Undefined: AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1. */
@@ -136,7 +137,7 @@ export class BedrockAdapter implements ModelProvider {
       const block = toolBlocks.get(index);
       if (block) {
         toolBlocks.delete(index);
-        yield { type: 'tool-call', toolCallId: block.id, toolName: block.name, input: parseToolInput(block.json) };
+        yield { type: 'tool-call', toolCallId: block.id, toolName: block.name, input: parseStreamedToolInput(block.json) };
       }
     }
   }
@@ -216,15 +217,4 @@ function convertConverseOutput(output: ConverseCommandOutput): ChatResponse {
     // Converse does not echo the model: the one requested is the one that served.
     responseModel: undefined,
   };
-}
-
-function parseToolInput(json: string): unknown {
-  if (json.trim() === '') return {};
-  try {
-    return JSON.parse(json);
-  } catch (error) {
-    // Converse tool input is always a JSON object (the whole reply shows it): JSON that does not
-    // parse means the stream was damaged, which classifies as a malformed server reply.
-    throw new SyntaxError(`the tool input JSON could not be parsed (${(error as Error).message})`);
-  }
 }

@@ -1,9 +1,8 @@
-import { kindForStatus, kindLabel, type HttpErrorContext } from '../classify-http-error.js';
+import { classifiedProviderError, kindForStatus, type HttpErrorContext } from '../classify-http-error.js';
 import { classifySdkError } from '../classify-sdk-error.js';
 import type { CallDeadline } from '../call-deadline.js';
 import { parseRetryAfter } from '../parse-retry-after.js';
 import { ProviderError, type ProviderErrorKind } from '../provider-error.js';
-import { redactSecrets } from '../redact-secrets.js';
 
 /**
  * Bedrock's exceptions by name. The AWS SDK throws each as its own class (`name` is the
@@ -55,36 +54,29 @@ export function classifyBedrockError(error: unknown, context: HttpErrorContext, 
   if (name === 'ValidationException' || (kind === undefined && status !== undefined)) {
     kind = BEDROCK_CONTEXT_LENGTH.test(vendorMessage ?? '') ? 'context-length' : kindForStatus(status ?? 400, { message: vendorMessage, code: name });
   }
-  const who = context.model ? `${context.provider}/${context.model}` : context.provider;
   // The SDK's HTTP handler renames a request's ECONNRESET and EPIPE to `TimeoutError` (so its own
   // retry strategy treats them as transient); a connection the server dropped is a network error,
   // not a timeout, unless our idle deadline is what ended it.
   const code = (error as { code?: unknown } | null)?.code;
   if (kind === undefined && name === 'TimeoutError' && (code === 'ECONNRESET' || code === 'EPIPE') && !deadline?.signal.aborted) {
-    return new ProviderError(redactSecrets(`${context.providerName} network error for ${who}: ${vendorMessage ?? 'connection reset'} (${code})`, context.secrets), {
-      kind: 'network',
-      provider: context.provider,
-      model: context.model,
-      cause: error,
-    });
+    return classifiedProviderError({ kind: 'network', vendorMessage: `${vendorMessage ?? 'connection reset'} (${code})` }, context, error);
   }
   // Without an exception name or a status, the request never got an answer (network, abort,
   // idle timeout, a broken frame): the generic classification tells those apart.
   if (kind === undefined) return classifySdkError(error, context, deadline);
-  const advice = ADVICE[kind];
-  const message = redactSecrets(
-    `${context.providerName} ${kindLabel(kind)}${status ? ` (HTTP ${status})` : ''} for ${who}${name ? `: ${name}` : ''}${vendorMessage ? `: ${vendorMessage}` : ''}${advice ? `. ${advice}` : ''}`,
-    context.secrets,
+  const detail = [name, vendorMessage].filter(Boolean).join(': ');
+  return classifiedProviderError(
+    {
+      kind,
+      status,
+      vendorMessage: detail || undefined,
+      vendorCode: name || undefined,
+      retryAfterMs: parseRetryAfter(record.$response?.headers),
+      advice: ADVICE[kind],
+    },
+    context,
+    error,
   );
-  return new ProviderError(message, {
-    kind,
-    provider: context.provider,
-    model: context.model,
-    status,
-    retryAfterMs: parseRetryAfter(record.$response?.headers),
-    vendorCode: name || undefined,
-    cause: error,
-  });
 }
 
 const ADVICE: Partial<Record<ProviderErrorKind, string>> = {

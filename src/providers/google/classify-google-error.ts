@@ -1,8 +1,7 @@
-import { kindForStatus, kindLabel, readVendorError, type HttpErrorContext } from '../classify-http-error.js';
+import { classifiedProviderError, kindForStatus, readVendorError, type HttpErrorContext } from '../classify-http-error.js';
 import { classifySdkError } from '../classify-sdk-error.js';
 import type { CallDeadline } from '../call-deadline.js';
 import { ProviderError, type ProviderErrorKind } from '../provider-error.js';
-import { redactSecrets } from '../redact-secrets.js';
 
 /**
  * What `@google/genai` threw, as a ProviderError. The SDK's ApiError carries the HTTP status and,
@@ -19,21 +18,11 @@ export function classifyGoogleError(error: unknown, context: HttpErrorContext, d
   const fields = readVendorError(body ?? record.message);
   const reasons = errorInfoReasons(body);
   const kind: ProviderErrorKind = keyRejected(reasons, fields.code) ? 'auth' : kindForStatus(status, fields);
-  const who = context.model ? `${context.provider}/${context.model}` : context.provider;
-  const advice = ADVICE[kind];
-  const message = redactSecrets(
-    `${context.providerName} ${kindLabel(kind)} (HTTP ${status}) for ${who}${fields.message ? `: ${fields.message}` : ''}${advice ? `. ${advice}` : ''}`,
-    context.secrets,
+  return classifiedProviderError(
+    { kind, status, vendorMessage: fields.message, vendorCode: reasons[0] ?? fields.code, retryAfterMs: retryDelay(body), advice: ADVICE[kind] },
+    context,
+    error,
   );
-  return new ProviderError(message, {
-    kind,
-    provider: context.provider,
-    model: context.model,
-    status,
-    retryAfterMs: retryDelay(body),
-    vendorCode: reasons[0] ?? fields.code,
-    cause: error,
-  });
 }
 
 const ADVICE: Partial<Record<ProviderErrorKind, string>> = {
