@@ -39,7 +39,7 @@ describe('the executor carries the plan out in a tool loop', () => {
     expect(second.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_README.md', content: 'contents of README.md' });
   });
 
-  it('warns near the round limit, then asks for a final answer without tools', async () => {
+  it('runs several tool rounds within the default limit, offering the tools on every turn', async () => {
     const tools = recordingTools();
     fake.script('openai.chat', toolCall('a'), toolCall('b'), toolCall('c'), { text: 'final' });
     const { result, progress } = await runLoop(fake, 'explore', {
@@ -47,8 +47,12 @@ describe('the executor carries the plan out in a tool loop', () => {
       settings: { maxIterations: 0 },
     });
     expect(result.answer).toBe('final');
-    // Default limit is 20 rounds: three rounds pass without a wrap-up.
-    expect(fake.requestsTo('openai.chat').at(-1)?.body.tools).toBeDefined();
+    // Default limit is 20 rounds: three rounds pass without a warning or a wrap-up.
+    const requests = fake.requestsTo('openai.chat');
+    expect(requests).toHaveLength(4);
+    for (const request of requests) expect(request.body.tools?.[0]?.function.name).toBe('read_file');
+    expect(JSON.stringify(requests.map((request) => request.body.messages))).not.toMatch(/tool rounds remain|round limit/);
+    expect(tools.calls.map((call) => call.input)).toEqual([{ path: 'a' }, { path: 'b' }, { path: 'c' }]);
     expect(progress.filter((line) => line.includes('tool read_file'))).toHaveLength(3);
   });
 
