@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
 import { suggestModelRef } from '../model/model-ref.js';
+import { ROLES } from '../model/role.js';
 
 // The schema is strict everywhere: an unknown key is more often a typo than a wish,
 // and a typo silently ignored is a setting the user believes in but does not have.
@@ -13,29 +15,16 @@ const modelRefString = z.string().superRefine((value, context) => {
   });
 });
 
-const rolesSchema = z
-  .object({
-    executor: modelRefString.optional(),
-    evaluator: modelRefString.optional(),
-    planner: modelRefString.optional(),
-    embedder: modelRefString.optional(),
-  })
-  .strict();
+/** One optional entry per role: `executor = ...` in [models], a list of them in [models.fallback]. */
+function perRole<T extends z.ZodType>(value: T) {
+  return z.object(Object.fromEntries(ROLES.map((role) => [role, value.optional()])) as Record<(typeof ROLES)[number], z.ZodOptional<T>>).strict();
+}
 
-export const ROLES = ['executor', 'evaluator', 'planner', 'embedder'] as const;
-export type Role = (typeof ROLES)[number];
+const rolesSchema = perRole(modelRefString);
 
 const modelsSchema = rolesSchema
   .extend({
-    fallback: z
-      .object({
-        executor: z.array(modelRefString).optional(),
-        evaluator: z.array(modelRefString).optional(),
-        planner: z.array(modelRefString).optional(),
-        embedder: z.array(modelRefString).optional(),
-      })
-      .strict()
-      .optional(),
+    fallback: perRole(z.array(modelRefString)).optional(),
   })
   .strict();
 
@@ -104,6 +93,6 @@ export const configSchema = z
 export type OpenkoiConfig = z.infer<typeof configSchema>;
 
 export const DEFAULT_CONFIG = {
-  engine: { quality: 0.8, iterations: 3, regression_threshold: 0.1, min_improvement: 0.02, max_tool_rounds: 20 },
+  engine: { ...ENGINE_DEFAULTS },
   output: { stream: true },
 } satisfies OpenkoiConfig;

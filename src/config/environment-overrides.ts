@@ -1,5 +1,6 @@
 import { ConfigError } from './config-error.js';
 import type { OpenkoiConfig } from './config-schema.js';
+import { GENERATING_ROLES } from '../model/role.js';
 
 type Parse = (raw: string, name: string) => unknown;
 
@@ -42,7 +43,7 @@ export function environmentOverrides(environment: NodeJS.ProcessEnv): OpenkoiCon
     const target = (layer[section!] ??= {});
     if (key === '*') {
       // OPENKOI_MODEL sets the three generating roles; the per-role variables, applied after, win.
-      for (const role of ['executor', 'evaluator', 'planner']) target[role] ??= value;
+      for (const role of GENERATING_ROLES) target[role] ??= value;
     } else {
       target[key!] = value;
     }

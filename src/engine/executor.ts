@@ -1,3 +1,4 @@
+import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
 import type { TextPart, ToolCallPart } from '../model/content-part.js';
 import type { Message } from '../model/message.js';
 import type { ModelRef } from '../model/model-ref.js';
@@ -14,7 +15,7 @@ export interface ExecutorLimits {
   maxRepeatedCalls: number;
 }
 
-export const DEFAULT_EXECUTOR_LIMITS: ExecutorLimits = { maxToolRounds: 20, warnWhenRoundsLeft: 3, maxRepeatedCalls: 3 };
+export const DEFAULT_EXECUTOR_LIMITS: ExecutorLimits = { maxToolRounds: ENGINE_DEFAULTS.max_tool_rounds, warnWhenRoundsLeft: 3, maxRepeatedCalls: 3 };
 
 export interface ExecutorEvents {
   /** Text as it arrives (streamed) or whole (not streamed). */

@@ -1,3 +1,4 @@
+import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
 import type { ModelRef } from '../model/model-ref.js';
 import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
 import type { TaskStore } from '../memory/task-store.js';
@@ -24,7 +25,12 @@ export interface LoopSettings {
   minImprovement: number;
 }
 
-export const DEFAULT_LOOP_SETTINGS: LoopSettings = { quality: 0.8, maxIterations: 3, regressionThreshold: 0.1, minImprovement: 0.02 };
+export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
+  quality: ENGINE_DEFAULTS.quality,
+  maxIterations: ENGINE_DEFAULTS.iterations,
+  regressionThreshold: ENGINE_DEFAULTS.regression_threshold,
+  minImprovement: ENGINE_DEFAULTS.min_improvement,
+};
 
 export type Decision =
   | 'accepted'

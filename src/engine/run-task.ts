@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/config-error.js';
-import { ROLES, type OpenkoiConfig, type Role } from '../config/config-schema.js';
+import { GENERATING_ROLES, ROLES, type Role } from '../model/role.js';
+import { type OpenkoiConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
 import { databasePath, openkoiHome } from '../config/paths.js';
 import { DatabaseError, openDatabase, type Database } from '../memory/database.js';
@@ -110,7 +111,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery));
     const chains = buildRoleChains(config, roles, providerIds(entries));
     // The embedder is not used by the loop yet; only the generating roles need a working provider.
-    const usedRoles: Role[] = settings.maxIterations === 0 ? ['executor'] : ['planner', 'executor', 'evaluator'];
+    const usedRoles: Role[] = settings.maxIterations === 0 ? ['executor'] : [...GENERATING_ROLES];
     for (const role of usedRoles) {
       const [primary, ...fallbacks] = chains[role];
       const fallbackText = fallbacks.length ? `, then ${fallbacks.map(formatModelRef).join(', ')}` : '';

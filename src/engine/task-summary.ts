@@ -1,3 +1,4 @@
+import { ROLES } from '../model/role.js';
 import { z } from 'zod';
 
 const usageSchema = z.object({
@@ -8,7 +9,7 @@ const usageSchema = z.object({
 });
 
 const attemptSchema = z.object({
-  role: z.enum(['executor', 'evaluator', 'planner', 'embedder']),
+  role: z.enum(ROLES),
   candidate: z.string(),
   outcome: z.enum(['ok', 'error', 'skipped']),
   errorKind: z.string().optional(),

@@ -1,4 +1,4 @@
-import type { Role } from '../config/config-schema.js';
+import type { Role } from '../model/role.js';
 import { formatModelRef, type ModelRef } from '../model/model-ref.js';
 import { kindLabel } from '../providers/classify-http-error.js';
 import type { ProviderErrorKind } from '../providers/provider-error.js';

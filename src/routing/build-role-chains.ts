@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/config-error.js';
-import { ROLES, type OpenkoiConfig, type Role } from '../config/config-schema.js';
+import { ROLES, type Role } from '../model/role.js';
+import { type OpenkoiConfig } from '../config/config-schema.js';
 import { formatModelRef, parseModelRef, type ModelRef } from '../model/model-ref.js';
 import type { RoleModels } from './resolve-role-models.js';
 

@@ -1,4 +1,4 @@
-import type { Role } from '../config/config-schema.js';
+import type { Role } from '../model/role.js';
 import type { OpenkoiConfig } from '../config/config-schema.js';
 import type { Database } from '../memory/database.js';
 import type { ModelRef } from '../model/model-ref.js';

@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../config/config-schema.js';
+import { ROLES, type Role } from '../model/role.js';
 import { formatModelRef, type ModelRef } from '../model/model-ref.js';
 import type { ProviderErrorKind } from '../providers/provider-error.js';
 import type { Cooldown, CooldownStore } from './cooldown-store.js';

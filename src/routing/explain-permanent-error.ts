@@ -1,4 +1,4 @@
-import type { Role } from '../config/config-schema.js';
+import type { Role } from '../model/role.js';
 import { formatModelRef, type ModelRef } from '../model/model-ref.js';
 import { ProviderError, type ProviderErrorKind } from '../providers/provider-error.js';
 

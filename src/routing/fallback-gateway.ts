@@ -1,5 +1,5 @@
 import pRetry, { AbortError } from 'p-retry';
-import type { Role } from '../config/config-schema.js';
+import type { Role } from '../model/role.js';
 import { formatModelRef, type ModelRef } from '../model/model-ref.js';
 import type { StreamEvent } from '../model/stream-event.js';
 import type { Usage } from '../model/usage.js';

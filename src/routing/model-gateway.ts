@@ -1,4 +1,4 @@
-import type { Role } from '../config/config-schema.js';
+import type { Role } from '../model/role.js';
 import type { ChatRequest } from '../model/chat-request.js';
 import type { ChatResponse } from '../model/chat-response.js';
 import type { ModelRef } from '../model/model-ref.js';

@@ -1,5 +1,6 @@
-import type { OpenkoiConfig, Role } from '../config/config-schema.js';
-import { ROLES } from '../config/config-schema.js';
+import type { Role } from '../model/role.js';
+import type { OpenkoiConfig } from '../config/config-schema.js';
+import { ROLES } from '../model/role.js';
 import { ConfigError } from '../config/config-error.js';
 import { parseModelRef, type ModelRef } from '../model/model-ref.js';
 import { providerIds, type ProviderEntry } from '../providers/provider-catalog.js';

@@ -1,6 +1,7 @@
 import { discoveryContext, inspectCredentials, type DiscoveryContext } from '../auth/discover-credentials.js';
 import { ConfigError } from '../config/config-error.js';
-import { ROLES, type OpenkoiConfig, type Role } from '../config/config-schema.js';
+import { ROLES, type Role } from '../model/role.js';
+import { type OpenkoiConfig } from '../config/config-schema.js';
 import type { Database } from '../memory/database.js';
 import { providerIds, type ProviderEntry } from '../providers/provider-catalog.js';
 import { buildRoleChains } from '../routing/build-role-chains.js';

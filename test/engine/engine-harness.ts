@@ -1,5 +1,5 @@
-import type { Role } from '../../src/config/config-schema.js';
-import { ROLES } from '../../src/config/config-schema.js';
+import type { Role } from '../../src/model/role.js';
+import { ROLES } from '../../src/model/role.js';
 import { AttemptLog } from '../../src/engine/attempt-log.js';
 import { BudgetMeter, type Budgets, type PriceAttempt } from '../../src/engine/budget-meter.js';
 import type { ExecutorLimits } from '../../src/engine/executor.js';

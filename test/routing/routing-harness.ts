@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Role } from '../../src/config/config-schema.js';
+import type { Role } from '../../src/model/role.js';
 import { openDatabase, type Database } from '../../src/memory/database.js';
 import type { ModelRef } from '../../src/model/model-ref.js';
 import { BUILTIN_PROVIDERS } from '../../src/providers/provider-catalog.js';
