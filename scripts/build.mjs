@@ -28,7 +28,7 @@ const EXTERNAL = [
 
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli.ts', commands: 'src/commands.ts', 'help-text': 'src/ui/render-help.ts', 'fast-run': 'src/fast-run.ts' },
+  entryPoints: { cli: 'src/cli.ts', commands: 'src/commands.ts', 'help-text': 'src/ui/render-help.ts', 'fast-run': 'src/app/fast-run.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -14,18 +14,13 @@ export default class Models extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Models);
-    const { listAvailableModels } = await import('../auth/list-available-models.js');
-    const { renderModelList } = await import('../ui/render-model-list.js');
-    try {
-      const lists = await listAvailableModels({
-        ...(flags.provider ? { provider: flags.provider } : {}),
-        ...(flags.config ? { configPath: flags.config } : {}),
-        onWarning: (message) => process.stderr.write(`openkoi: warning: ${message}\n`),
-      });
-      process.stdout.write(flags.json ? `${JSON.stringify({ providers: lists }, null, 2)}\n` : renderModelList(lists));
-    } catch (error) {
-      process.stderr.write(`openkoi: ${(error as Error).message}\n`);
-      process.exitCode = 2;
-    }
+    const { runModels } = await import('../app/run-models.js');
+    process.exitCode = await runModels({
+      json: flags.json,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      ...(flags.provider ? { provider: flags.provider } : {}),
+      ...(flags.config ? { configPath: flags.config } : {}),
+    });
   }
 }

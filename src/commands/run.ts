@@ -38,7 +38,7 @@ export default class Run extends Command {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Run);
-    const { runFromFlags } = await import('../engine/run-from-flags.js');
+    const { runFromFlags } = await import('../app/run-command.js');
     process.exitCode = await runFromFlags(flags, argv as string[]);
   }
 }

@@ -21,7 +21,7 @@ export default class Status extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Status);
-    const { runStatus } = await import('../usage/run-status.js');
+    const { runStatus } = await import('../app/run-status.js');
     process.exitCode = runStatus({
       costs: flags.costs,
       json: flags.json,

@@ -1,16 +1,6 @@
-export type ProviderErrorKind =
-  | 'rate-limit'
-  | 'overloaded'
-  | 'server'
-  | 'timeout'
-  | 'network'
-  | 'auth'
-  | 'permission'
-  | 'invalid-request'
-  | 'not-found'
-  | 'context-length'
-  | 'content-filter'
-  | 'aborted';
+import type { ProviderErrorKind } from '../model/provider-error-kind.js';
+
+export type { ProviderErrorKind };
 
 const RETRYABLE_KINDS: ReadonlySet<ProviderErrorKind> = new Set([
   'rate-limit',

@@ -1,11 +1,13 @@
+import type { AttemptRecord } from '../model/attempt-record.js';
 import type { Role } from '../model/role.js';
 import type { ChatRequest } from '../model/chat-request.js';
 import type { ChatResponse } from '../model/chat-response.js';
 import type { ModelRef } from '../model/model-ref.js';
 import type { StreamEvent } from '../model/stream-event.js';
-import type { Usage } from '../model/usage.js';
 import type { CallOptions } from '../providers/model-provider.js';
-import type { ProviderErrorKind } from '../providers/provider-error.js';
+
+// Attempts are model vocabulary (usage records them without knowing routing); re-exported for callers of the gateway.
+export type { AttemptListener, AttemptRecord } from '../model/attempt-record.js';
 
 /**
  * What the engine sees of models: it asks a role, never a vendor. Behind it, routing picks the
@@ -25,24 +27,6 @@ export type RoleRequest = Omit<ChatRequest, 'model'>;
 export interface RoleCallOptions extends CallOptions {
   /** Recorded with each attempt (usage rows, iteration records). */
   taskId?: string;
-}
-
-/** One try of one candidate: a reply, or an error, with what it cost. */
-export interface AttemptRecord {
-  role: Role;
-  candidate: ModelRef;
-  taskId?: string;
-  startedAt: number;
-  durationMs: number;
-  outcome: 'ok' | 'error' | 'skipped';
-  errorKind?: ProviderErrorKind;
-  status?: number;
-  message?: string;
-  /** Time spent waiting (Retry-After or backoff) before this attempt started. */
-  waitedMs: number;
-  /** Tokens the vendor reported; a stream that failed after replying may still have used some. */
-  usage?: Usage;
-  responseModel?: string;
 }
 
 export interface GatewayChatResponse extends ChatResponse {
@@ -72,6 +56,3 @@ export interface ServedByEvent {
 }
 
 export type GatewayStreamEvent = StreamEvent | AttemptEvent | ModelSwitchEvent | ServedByEvent;
-
-/** Notified of every attempt, whatever its outcome (usage recording hooks in here). */
-export type AttemptListener = (attempt: AttemptRecord) => void;

@@ -10,7 +10,7 @@ export class ProviderPool {
 
   constructor(
     readonly entries: readonly ProviderEntry[],
-    private readonly environment: NodeJS.ProcessEnv = process.env,
+    private readonly environment: NodeJS.ProcessEnv,
     // Discovery in PROVIDERS.md's order (environment first); a run passes its own finder to see warnings.
     private readonly findCredential: (entry: ProviderEntry) => ProviderCredential | undefined = createCredentialFinder(discoveryContext(environment)),
   ) {}

@@ -1,4 +1,4 @@
-import type { AttemptRecord } from '../routing/model-gateway.js';
+import type { AttemptRecord } from '../model/attempt-record.js';
 import { computeCost, type CallCost } from './compute-cost.js';
 import { findModelPrice, type PriceSource, type PricingOverrides } from './find-model-price.js';
 

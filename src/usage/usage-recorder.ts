@@ -1,6 +1,6 @@
 import type { Database } from '../memory/database.js';
 import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
-import type { AttemptListener, AttemptRecord } from '../routing/model-gateway.js';
+import type { AttemptListener, AttemptRecord } from '../model/attempt-record.js';
 import type { PricingOverrides } from './find-model-price.js';
 import { priceAttempt } from './price-attempt.js';
 

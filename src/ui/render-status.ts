@@ -1,7 +1,7 @@
 import { formatTable, type TableColumn } from '../ui/format-table.js';
-import { localDay } from './parse-since.js';
-import type { StatusReport } from './status-report.js';
-import type { SpendLine, UsageReport } from './usage-report.js';
+import { localDay } from '../usage/parse-since.js';
+import type { StatusReport } from '../app/build-status-report.js';
+import type { SpendLine, UsageReport } from '../usage/usage-report.js';
 
 /** `openkoi status` for a person: providers, roles, cooling models, today's spend. */
 export function renderStatus(report: StatusReport): string {

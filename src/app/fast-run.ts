@@ -2,14 +2,14 @@
 // loading oclif costs over 100 ms before the first request can leave. The manifest oclif writes at
 // build time describes every flag, so the common case is parsed here with node:util and handed to
 // the same function the oclif command calls. Anything unusual goes to oclif (returns false).
-import type { ManifestCommand } from './ui/render-help.js';
-import { parseArgvWithManifest } from './ui/parse-argv-with-manifest.js';
+import type { ManifestCommand } from '../ui/render-help.js';
+import { parseArgvWithManifest } from '../ui/parse-argv-with-manifest.js';
 
 export async function tryRunFast(argv: string[], command: ManifestCommand | undefined): Promise<boolean> {
   if (!command) return false;
   const parsed = parseArgvWithManifest(argv, command);
   if (!parsed) return false;
-  const { runFromFlags } = await import('./engine/run-from-flags.js');
+  const { runFromFlags } = await import('./run-command.js');
   process.exitCode = await runFromFlags(parsed.flags, parsed.words);
   return true;
 }

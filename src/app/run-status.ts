@@ -4,11 +4,11 @@ import { loadConfig } from '../config/load-config.js';
 import { databasePath } from '../config/paths.js';
 import { openDatabase, type Database } from '../memory/database.js';
 import { resolveProviderEntries } from '../providers/resolve-provider-entries.js';
-import { EXIT } from '../ui/exit-codes.js';
-import { InvalidSinceError, parseSince } from './parse-since.js';
-import { renderStatus, renderUsageReport } from './render-status.js';
-import { buildStatusReport } from './status-report.js';
-import { buildUsageReport } from './usage-report.js';
+import { EXIT } from './exit-codes.js';
+import { InvalidSinceError, parseSince } from '../usage/parse-since.js';
+import { renderStatus, renderUsageReport } from '../ui/render-status.js';
+import { buildStatusReport } from './build-status-report.js';
+import { buildUsageReport } from '../usage/usage-report.js';
 
 export interface RunStatusInput {
   /** `--costs`: the spend report instead of the overview. */

@@ -8,8 +8,8 @@ import { buildRoleChains } from '../routing/build-role-chains.js';
 import { MemoryCooldownStore, SqliteCooldownStore } from '../routing/cooldown-store.js';
 import { describeRouting, type CoolingCandidate } from '../routing/describe-routing.js';
 import { resolveRoleModels } from '../routing/resolve-role-models.js';
-import { startOfLocalDay } from './parse-since.js';
-import { buildUsageReport, emptySpendLine, type SpendLine } from './usage-report.js';
+import { startOfLocalDay } from '../usage/parse-since.js';
+import { buildUsageReport, emptySpendLine, type SpendLine } from '../usage/usage-report.js';
 
 export interface ProviderStatus {
   id: string;

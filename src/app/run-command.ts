@@ -2,8 +2,8 @@ import { ConfigError } from '../config/config-error.js';
 import type { OpenkoiConfig } from '../config/config-schema.js';
 import { suggestModelRef } from '../model/model-ref.js';
 import { BUILTIN_PROVIDERS, findProviderEntry } from '../providers/provider-catalog.js';
-import { EXIT } from '../ui/exit-codes.js';
-import { parseNumberFlag } from '../ui/parse-number-flag.js';
+import { EXIT } from './exit-codes.js';
+import { parseNumberFlag } from './parse-number-flag.js';
 import { composeTask, readPipedInput } from '../ui/read-piped-input.js';
 import { runTask } from './run-task.js';
 
@@ -90,6 +90,7 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
     flags: layer,
     quiet: flags.quiet === true,
     json: flags.json === true,
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     signal: controller.signal,

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runTask } from '../../src/engine/run-task.js';
+import { runTask } from '../../src/app/run-task.js';
 import { FakeServer } from '../fakes/fake-server.js';
 import { openaiRoutes } from '../fakes/openai-routes.js';
-import { judgeReply, planReply } from './engine-harness.js';
+import { judgeReply, planReply } from '../engine/engine-harness.js';
 
 let fake: FakeServer;
 beforeAll(async () => {

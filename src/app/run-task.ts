@@ -13,19 +13,20 @@ import { buildRoleChains } from '../routing/build-role-chains.js';
 import { createGateway } from '../routing/create-gateway.js';
 import { ProviderPool } from '../routing/provider-pool.js';
 import { resolveRoleModelsWithDefault } from '../routing/choose-default-model.js';
+import { askOnTerminal } from './ask-for-first-provider.js';
 import { createCredentialFinder, discoveryContext } from '../auth/discover-credentials.js';
 import { CoalescingWriter } from '../ui/coalescing-writer.js';
-import { EXIT } from '../ui/exit-codes.js';
+import { EXIT } from './exit-codes.js';
 import { Progress } from '../ui/progress.js';
 import { attemptPricer } from '../usage/price-attempt.js';
 import { UsageRecorder } from '../usage/usage-recorder.js';
-import { AttemptLog } from './attempt-log.js';
-import { BudgetMeter, type PriceAttempt } from './budget-meter.js';
-import { runIterationLoop, type Decision, type LoopResult } from './iteration-loop.js';
-import { loadSkills, loadSoul, skillSources } from './skills/load-skills.js';
-import type { Skill } from './skills/skill.js';
-import type { TaskSummary } from './task-summary.js';
-import { NO_TOOLS, type ToolRunner } from './tool-runner.js';
+import { AttemptLog } from '../engine/attempt-log.js';
+import { BudgetMeter, type PriceAttempt } from '../engine/budget-meter.js';
+import { runIterationLoop, type Decision, type LoopResult } from '../engine/iteration-loop.js';
+import { loadSkills, loadSoul, skillSources } from '../engine/skills/load-skills.js';
+import type { Skill } from '../engine/skills/skill.js';
+import type { TaskSummary } from '../engine/task-summary.js';
+import { NO_TOOLS, type ToolRunner } from '../engine/tool-runner.js';
 
 export interface RunTaskInput {
   task: string;
@@ -36,6 +37,8 @@ export interface RunTaskInput {
   json?: boolean;
   environment?: NodeJS.ProcessEnv;
   workspace?: string;
+  /** Where the setup picker reads when no provider is found; absent: nobody to ask. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   signal?: AbortSignal;
@@ -89,7 +92,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const entries = resolveProviderEntries(config);
     // Credentials in PROVIDERS.md's discovery order; a default model (probe, setup picker) only when none is set.
     const discovery = discoveryContext(environment, (message) => progress.line('warn', message));
-    const roles = await resolveRoleModelsWithDefault(config, entries, discovery, { input: process.stdin, output: input.stderr });
+    const roles = await resolveRoleModelsWithDefault(config, entries, discovery, input.stdin ? askOnTerminal(entries, discovery, { input: input.stdin, output: input.stderr }) : undefined);
     const engine = config.engine ?? {};
     const settings = {
       quality: engine.quality ?? 0.8,
