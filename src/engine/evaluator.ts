@@ -1,7 +1,7 @@
 import type { Message } from '../model/message.js';
 import type { ModelGateway, RoleCallOptions } from '../routing/model-gateway.js';
+import { askForJson } from './ask-for-json.js';
 import { judgeReplySchema, type DimensionScore, type Evaluation, type Finding } from './evaluation.js';
-import { extractJsonObject } from './extract-json.js';
 import type { Plan } from './plan.js';
 import type { Skill } from './skills/skill.js';
 
@@ -33,27 +33,23 @@ export function evaluatorMessages(input: EvaluateInput): Message[] {
  * an invented one) and a finding that says so; the loop then treats the iteration as unscored.
  */
 export async function evaluate(gateway: ModelGateway, input: EvaluateInput, options: RoleCallOptions): Promise<Evaluation> {
-  const response = await gateway.chat(
-    'evaluator',
-    { messages: evaluatorMessages(input), ...(options.taskId ? { promptCacheKey: options.taskId } : {}) },
-    options,
-  );
-  const parsed = judgeReplySchema.safeParse(extractJsonObject(response.text));
-  if (!parsed.success) {
+  const reply = await askForJson(gateway, 'evaluator', evaluatorMessages(input), judgeReplySchema, options);
+  if (!reply.ok) {
     return {
       score: undefined,
       scores: [],
       findings: [
         {
           severity: 'important',
-          message: `The evaluator's reply could not be used (${extractJsonObject(response.text) === undefined ? 'no JSON object' : 'JSON not in the expected shape'}); this iteration has no score.`,
+          message: `The evaluator's reply could not be used (${reply.problem === 'no-json' ? 'no JSON object' : 'JSON not in the expected shape'}); this iteration has no score.`,
           fix: 'Nothing to fix in the result; the next iteration is judged again.',
         },
       ],
     };
   }
+  const judged = reply.value;
   const scores: DimensionScore[] = [];
-  const findings: Finding[] = parsed.data.findings.map((finding) => ({
+  const findings: Finding[] = judged.findings.map((finding) => ({
     severity: finding.severity,
     message: finding.message,
     ...(finding.dimension ? { dimension: finding.dimension } : {}),
@@ -61,7 +57,7 @@ export async function evaluate(gateway: ModelGateway, input: EvaluateInput, opti
   }));
   // Judges vary the spelling of dimension names ("Correctness", "code_quality"): match loosely.
   const normalise = (name: string): string => name.trim().toLowerCase().replace(/[\s_-]+/g, '-');
-  const scoresByName = new Map(Object.entries(parsed.data.scores).map(([name, value]) => [normalise(name), value]));
+  const scoresByName = new Map(Object.entries(judged.scores).map(([name, value]) => [normalise(name), value]));
   for (const dimension of input.plan.rubric) {
     const score = scoresByName.get(normalise(dimension.dimension));
     if (score === undefined) {
@@ -75,5 +71,5 @@ export async function evaluate(gateway: ModelGateway, input: EvaluateInput, opti
   if (score === undefined) {
     findings.push({ severity: 'important', message: 'The evaluator scored none of the rubric dimensions; this iteration has no score.' });
   }
-  return { score, scores, findings, ...(parsed.data.summary ? { summary: parsed.data.summary } : {}) };
+  return { score, scores, findings, ...(judged.summary ? { summary: judged.summary } : {}) };
 }

@@ -1,6 +1,6 @@
 import type { Message } from '../model/message.js';
 import type { ModelGateway, RoleCallOptions } from '../routing/model-gateway.js';
-import { extractJsonObject } from './extract-json.js';
+import { askForJson } from './ask-for-json.js';
 import type { Finding } from './evaluation.js';
 import { planSchema, type Plan } from './plan.js';
 import type { Skill } from './skills/skill.js';
@@ -55,14 +55,8 @@ export function plannerMessages(input: PlanInput): Message[] {
 /** Asks the planner role for a plan; unusable output falls back to a one-step plan (the task itself). */
 export async function makePlan(gateway: ModelGateway, input: PlanInput, options: RoleCallOptions): Promise<PlanResult> {
   const defaultEvaluator = input.evaluators[0]!;
-  const response = await gateway.chat(
-    'planner',
-    { messages: plannerMessages(input), ...(options.taskId ? { promptCacheKey: options.taskId } : {}) },
-    options,
-  );
-  const parsed = planSchema.safeParse(extractJsonObject(response.text));
-  if (!parsed.success) {
-    const reason = extractJsonObject(response.text) === undefined ? 'no JSON object in the reply' : 'the JSON did not match the plan schema';
+  const reply = await askForJson(gateway, 'planner', plannerMessages(input), planSchema, options);
+  if (!reply.ok) {
     return {
       plan: {
         steps: [input.task],
@@ -71,14 +65,14 @@ export async function makePlan(gateway: ModelGateway, input: PlanInput, options:
         rubric: input.previous?.plan.rubric ?? defaultEvaluator.rubric,
         fallback: true,
       },
-      fallbackReason: reason,
+      fallbackReason: reply.problem === 'no-json' ? 'no JSON object in the reply' : 'the JSON did not match the plan schema',
     };
   }
-  const chosen = input.evaluators.find((skill) => skill.name === parsed.data.evaluator) ?? defaultEvaluator;
+  const chosen = input.evaluators.find((skill) => skill.name === reply.value.evaluator) ?? defaultEvaluator;
   return {
     plan: {
-      steps: parsed.data.steps,
-      acceptanceCriteria: parsed.data.acceptance_criteria,
+      steps: reply.value.steps,
+      acceptanceCriteria: reply.value.acceptance_criteria,
       evaluator: chosen.name,
       rubric: chosen.rubric,
       fallback: false,

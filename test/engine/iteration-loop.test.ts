@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeServer } from '../fakes/fake-server.js';
 import { openaiRoutes } from '../fakes/openai-routes.js';
+import { outcomeOf } from '../../src/engine/decision.js';
 import { judgeReply, planReply, requestedModels, runLoop } from './engine-harness.js';
 
 let fake: FakeServer;
@@ -120,6 +121,54 @@ describe('budgets stop the loop', () => {
     const { result } = await runLoop(fake, 'task', { budgets: { maxDurationMs: 400 } });
     expect(result.decision).toBe('budget-time');
     expect(result.answer).toBeUndefined();
+  });
+});
+
+describe('the answer is the best iteration, whatever stops the loop', () => {
+  it('a budget stop after an unscored iteration still answers with that iteration', async () => {
+    // 15 tokens a call (10 in, 5 out): 45 after iteration 1, under the budget of 50; iteration 2's
+    // planner brings it to 60, so the loop stops before iteration 2 executes.
+    script(planReply(['a']), { text: 'first answer' }, { text: 'Looks great to me!' }, planReply(['b']), { text: 'never requested' });
+    const { result, progress, database, taskId } = await runLoop(fake, 'task', { budgets: { maxTokens: 50 } });
+    expect(requestedModels(fake)).toEqual(['planner-model', 'executor-model', 'evaluator-model', 'planner-model']);
+    expect(result.decision).toBe('budget-tokens');
+    expect(outcomeOf(result.decision)).toBe('budget');
+    expect(result.answer).toBe('first answer');
+    expect(result.bestIteration).toBe(1);
+    expect(result.score).toBeUndefined();
+    expect(result.iterations.map((iteration) => iteration.decision)).toEqual(['continue', 'budget-tokens']);
+    expect(progress.at(-1)).toBe('[iter 2] stop: token budget spent');
+    const rows = database.prepare('SELECT number, output, decision FROM iterations WHERE task_id = ? ORDER BY number').all(taskId);
+    expect(rows).toEqual([
+      { number: 1, output: 'first answer', decision: 'continue' },
+      { number: 2, output: '', decision: 'budget-tokens' },
+    ]);
+  });
+
+  it('a failed call after an unscored iteration still answers with that iteration', async () => {
+    script(planReply(['a']), { text: 'first answer' }, { text: 'no verdict' }, { fault: { status: 400, message: 'Unsupported parameter' } });
+    const { result } = await runLoop(fake, 'task');
+    expect(result.decision).toBe('failed');
+    expect(result.error?.message).toMatch(/Unsupported parameter/);
+    expect(result.answer).toBe('first answer');
+    expect(result.bestIteration).toBe(1);
+  });
+
+  it('a scored iteration beats a later unscored one', async () => {
+    script(planReply(['a']), { text: 'scored' }, judgeReply(0.5), planReply(['b']), { text: 'unscored' }, { text: 'no verdict' });
+    const { result } = await runLoop(fake, 'task', { settings: { maxIterations: 2 } });
+    expect(result.decision).toBe('unscored');
+    expect(result.answer).toBe('scored');
+    expect(result.bestIteration).toBe(1);
+    expect(result.score).toBeCloseTo(0.5);
+  });
+
+  it('when nothing is scored, the latest answer stands', async () => {
+    script(planReply(['a']), { text: 'first' }, { text: 'no verdict' }, planReply(['b']), { text: 'second' }, { text: 'still none' });
+    const { result } = await runLoop(fake, 'task', { settings: { maxIterations: 2 } });
+    expect(result.decision).toBe('unscored');
+    expect(result.answer).toBe('second');
+    expect(result.bestIteration).toBe(2);
   });
 });
 

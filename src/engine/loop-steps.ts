@@ -1,0 +1,105 @@
+import type { RoleCallOptions } from '../routing/model-gateway.js';
+import { evaluate } from './evaluator.js';
+import { execute } from './executor.js';
+import type { OpenIteration } from './iteration-ledger.js';
+import { planLine, stepTag } from './loop-progress.js';
+import type { IterationSummary, LoopInput } from './loop-types.js';
+import type { Plan } from './plan.js';
+import { makePlan } from './planner.js';
+
+/** The steps of one iteration, in order. */
+export type StepName = 'plan' | 'execute' | 'evaluate';
+
+/** How a step ended: done, or with the error it threw. */
+export interface StepEnd {
+  step: StepName;
+  error?: Error;
+}
+
+/** What every step needs besides the iteration it works on. */
+export interface StepContext {
+  input: LoopInput;
+  /** -i 0: execute once, with the task as the plan and no evaluation. */
+  executeOnly: boolean;
+  lastNumber: number;
+  /** The iteration before this one: its plan, output and findings refine the next plan. */
+  previous: IterationSummary | undefined;
+}
+
+/** The task itself as the only step: -i 0 asks no planner. */
+function taskAsPlan(task: string): Plan {
+  return { steps: [task], acceptanceCriteria: [], evaluator: 'none', rubric: [], fallback: false };
+}
+
+/** Options for one model call: a signal that fires when the user interrupts or the time budget runs out. */
+function callOptions(input: LoopInput): RoleCallOptions {
+  const remaining = input.meter.remainingMs;
+  const signals = [input.signal, remaining === undefined ? undefined : AbortSignal.timeout(Math.max(1, remaining))].filter(
+    (signal): signal is AbortSignal => signal !== undefined,
+  );
+  return { taskId: input.taskId, ...(signals.length ? { signal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals) } : {}) };
+}
+
+async function plan(iteration: OpenIteration, { input, executeOnly, previous }: StepContext): Promise<void> {
+  if (executeOnly) {
+    iteration.plan = taskAsPlan(input.task);
+    return;
+  }
+  const refinement =
+    previous?.plan && previous.evaluation
+      ? { previous: { plan: previous.plan, output: previous.output, findings: previous.evaluation.findings, score: previous.evaluation.score } }
+      : {};
+  const planned = await makePlan(input.gateway, { task: input.task, soul: input.soul, evaluators: input.evaluators, ...refinement }, callOptions(input));
+  iteration.plan = planned.plan;
+  input.events.progress('plan', planLine(planned, iteration.number));
+}
+
+async function executePlan(iteration: OpenIteration, { input, executeOnly, lastNumber }: StepContext): Promise<void> {
+  const tag = stepTag(iteration.number, lastNumber, executeOnly);
+  const { events } = input;
+  events.progress(tag, 'executing');
+  const executed = await execute(
+    input.gateway,
+    {
+      task: input.task,
+      soul: input.soul,
+      // The plan step always runs first: nextStep never moves to execute without it.
+      plan: iteration.plan!,
+      tools: input.tools,
+      stream: input.stream,
+      ...(input.executorLimits ? { limits: input.executorLimits } : {}),
+    },
+    callOptions(input),
+    {
+      onText: events.onText,
+      ...(events.onModelSwitch ? { onModelSwitch: events.onModelSwitch } : {}),
+      onNote: (note) => events.progress(tag, note),
+      onToolCall: (call) => events.progress(tag, `tool ${call.toolName}`),
+    },
+  );
+  iteration.output = executed.output;
+}
+
+async function evaluateOutput(iteration: OpenIteration, { input, executeOnly, lastNumber }: StepContext): Promise<void> {
+  input.events.progress(stepTag(iteration.number, lastNumber, executeOnly), 'evaluating');
+  // Plan and output are there: nextStep moves to evaluate only after both steps ended well.
+  const plan = iteration.plan!;
+  const skill = input.evaluators.find((candidate) => candidate.name === plan.evaluator) ?? input.evaluators[0]!;
+  iteration.evaluation = await evaluate(input.gateway, { task: input.task, plan, output: iteration.output!, skill }, callOptions(input));
+}
+
+const STEPS: Record<StepName, (iteration: OpenIteration, context: StepContext) => Promise<void>> = {
+  plan,
+  execute: executePlan,
+  evaluate: evaluateOutput,
+};
+
+/** Runs one step on the open iteration. A step that throws ends with its error, for nextStep to weigh. */
+export async function runStep(step: StepName, iteration: OpenIteration, context: StepContext): Promise<StepEnd> {
+  try {
+    await STEPS[step](iteration, context);
+    return { step };
+  } catch (error) {
+    return { step, error: error instanceof Error ? error : new Error(String(error)) };
+  }
+}

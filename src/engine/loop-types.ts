@@ -1,0 +1,78 @@
+import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
+import type { ModelRef } from '../model/model-ref.js';
+import type { Usage } from '../model/usage.js';
+import type { TaskStore } from '../memory/task-store.js';
+import type { AttemptRecord, ModelGateway } from '../routing/model-gateway.js';
+import type { AttemptLog } from './attempt-log.js';
+import type { BudgetMeter } from './budget-meter.js';
+import type { Decision } from './decision.js';
+import type { Evaluation } from './evaluation.js';
+import type { ExecutorLimits } from './executor.js';
+import type { Plan } from './plan.js';
+import type { Skill } from './skills/skill.js';
+import type { ToolRunner } from './tool-runner.js';
+
+export interface LoopSettings {
+  /** Accept when the composite score reaches this. */
+  quality: number;
+  /** Iterations at most; 0 executes once without planning or evaluation. */
+  maxIterations: number;
+  /** Stop when a score falls this far below the best so far (the best is kept). */
+  regressionThreshold: number;
+  /** Stop when a score gains less than this over the best so far. */
+  minImprovement: number;
+}
+
+export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
+  quality: ENGINE_DEFAULTS.quality,
+  maxIterations: ENGINE_DEFAULTS.iterations,
+  regressionThreshold: ENGINE_DEFAULTS.regression_threshold,
+  minImprovement: ENGINE_DEFAULTS.min_improvement,
+};
+
+export interface LoopEvents {
+  progress(tag: string, text: string): void;
+  /** Executor text as it arrives. */
+  onText(text: string): void;
+  onModelSwitch?(from: ModelRef, to: ModelRef, reason: string, afterOutput: boolean): void;
+}
+
+export interface LoopInput {
+  task: string;
+  taskId: string;
+  soul: string;
+  /** Evaluator skills on offer; the first is the default. Empty only with maxIterations 0. */
+  evaluators: Skill[];
+  gateway: ModelGateway;
+  tools: ToolRunner;
+  stream: boolean;
+  settings: LoopSettings;
+  meter: BudgetMeter;
+  attempts: AttemptLog;
+  events: LoopEvents;
+  store?: TaskStore;
+  signal?: AbortSignal;
+  executorLimits?: ExecutorLimits;
+}
+
+export interface IterationSummary {
+  number: number;
+  score: number | undefined;
+  decision: Decision;
+  plan: Plan | undefined;
+  output: string;
+  evaluation: Evaluation | undefined;
+  usage: Usage;
+  durationMs: number;
+  attempts: AttemptRecord[];
+}
+
+export interface LoopResult {
+  decision: Decision;
+  answer: string | undefined;
+  score: number | undefined;
+  bestIteration: number | undefined;
+  iterations: IterationSummary[];
+  /** The error that ended the loop, when one did. */
+  error?: Error;
+}
