@@ -1,4 +1,6 @@
 import { ConfigError } from '../config/config-error.js';
+import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
+import { outcomeOf, type TaskOutcome } from '../engine/decision.js';
 import { GENERATING_ROLES, ROLES, type Role } from '../model/role.js';
 import { type OpenkoiConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
@@ -22,7 +24,7 @@ import { attemptPricer } from '../usage/price-attempt.js';
 import { UsageRecorder } from '../usage/usage-recorder.js';
 import { AttemptLog } from '../engine/attempt-log.js';
 import { BudgetMeter, type PriceAttempt } from '../engine/budget-meter.js';
-import { runIterationLoop, type Decision, type LoopResult } from '../engine/iteration-loop.js';
+import { runIterationLoop, type LoopResult } from '../engine/iteration-loop.js';
 import { loadSkills, loadSoul, skillSources } from '../engine/skills/load-skills.js';
 import type { Skill } from '../engine/skills/skill.js';
 import type { TaskSummary } from '../engine/task-summary.js';
@@ -47,28 +49,13 @@ export interface RunTaskInput {
   priceAttempt?: PriceAttempt;
 }
 
-const EXIT_FOR_DECISION: Record<Decision, number> = {
+/** The one map from the engine's task outcomes to exit codes (README's table). */
+const EXIT_FOR_OUTCOME: Record<TaskOutcome, number> = {
   accepted: EXIT.ok,
-  executed: EXIT.ok,
-  continue: EXIT.ok,
-  'iteration-limit': EXIT.belowThreshold,
-  regression: EXIT.belowThreshold,
-  'no-improvement': EXIT.belowThreshold,
-  unscored: EXIT.belowThreshold,
-  'budget-tokens': EXIT.budget,
-  'budget-cost': EXIT.budget,
-  'budget-time': EXIT.budget,
-  interrupted: EXIT.interrupted,
+  'below-threshold': EXIT.belowThreshold,
+  budget: EXIT.budget,
   failed: EXIT.failed,
-};
-
-const STATUS_FOR_DECISION = (decision: Decision): 'accepted' | 'below-threshold' | 'budget' | 'failed' | 'interrupted' => {
-  const code = EXIT_FOR_DECISION[decision];
-  if (code === EXIT.ok) return 'accepted';
-  if (code === EXIT.belowThreshold) return 'below-threshold';
-  if (code === EXIT.budget) return 'budget';
-  if (code === EXIT.interrupted) return 'interrupted';
-  return 'failed';
+  interrupted: EXIT.interrupted,
 };
 
 /** Evaluator skills in the order offered to the planner: general first (the default). */
@@ -94,11 +81,13 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const discovery = discoveryContext(environment, (message) => progress.line('warn', message));
     const roles = await resolveRoleModelsWithDefault(config, entries, discovery, input.stdin ? askOnTerminal(entries, discovery, { input: input.stdin, output: input.stderr }) : undefined);
     const engine = config.engine ?? {};
+    // loadConfig layers DEFAULT_CONFIG under everything, so these are always set; the fallbacks
+    // read the same single source should a caller hand in a partial config.
     const settings = {
-      quality: engine.quality ?? 0.8,
-      maxIterations: engine.iterations ?? 3,
-      regressionThreshold: engine.regression_threshold ?? 0.1,
-      minImprovement: engine.min_improvement ?? 0.02,
+      quality: engine.quality ?? ENGINE_DEFAULTS.quality,
+      maxIterations: engine.iterations ?? ENGINE_DEFAULTS.iterations,
+      regressionThreshold: engine.regression_threshold ?? ENGINE_DEFAULTS.regression_threshold,
+      minImprovement: engine.min_improvement ?? ENGINE_DEFAULTS.min_improvement,
     };
     const home = openkoiHome(environment);
     const sources = skillSources(home, workspace);
@@ -166,7 +155,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       attempts,
       store,
       ...(input.signal ? { signal: input.signal } : {}),
-      executorLimits: { maxToolRounds: engine.max_tool_rounds ?? 20, warnWhenRoundsLeft: 3, maxRepeatedCalls: 3 },
+      executorLimits: { maxToolRounds: engine.max_tool_rounds ?? ENGINE_DEFAULTS.max_tool_rounds, warnWhenRoundsLeft: 3, maxRepeatedCalls: 3 },
       events: {
         // Live text on stderr shares the terminal with progress lines: each line starts clean.
         progress: (tag, text) => {
@@ -192,7 +181,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
 
     const exitCode = exitCodeFor(result);
     store.finishTask(taskId, {
-      status: STATUS_FOR_DECISION(result.decision),
+      status: outcomeOf(result.decision),
       decision: result.decision,
       score: result.score,
       bestIteration: result.bestIteration,
@@ -239,7 +228,7 @@ function exitCodeFor(result: LoopResult): number {
   const error = result.error;
   // A provider that could not even be created (a missing key) is a setup problem, not a failed call.
   if (error instanceof ProviderError && error.kind === 'auth' && error.status === undefined) return EXIT.usage;
-  return EXIT_FOR_DECISION[result.decision];
+  return EXIT_FOR_OUTCOME[outcomeOf(result.decision)];
 }
 
 /** Which candidate really served each role (it differs from the configured one after a fallback). */
