@@ -3,11 +3,12 @@ import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resource
 import type { ChatRequest } from '../../model/chat-request.js';
 import type { ChatResponse } from '../../model/chat-response.js';
 import type { StreamEvent } from '../../model/stream-event.js';
-import { CallDeadline, DEFAULT_IDLE_TIMEOUT_MS } from '../call-deadline.js';
+import type { CallDeadline } from '../call-deadline.js';
 import type { HttpErrorContext } from '../classify-http-error.js';
 import { classifySdkError } from '../classify-sdk-error.js';
 import type { CallOptions, ModelInfo, ModelProvider } from '../model-provider.js';
 import { ProviderError } from '../provider-error.js';
+import { runWithDeadline, streamWithDeadline, type DeadlineCallSetup } from '../run-with-deadline.js';
 import { anthropicStreamErrorBody, providerErrorFromStreamEvent } from './classify-anthropic-stream-error.js';
 import { convertAnthropicPrompt } from './convert-anthropic-messages.js';
 import { convertAnthropicModelInfo } from './convert-anthropic-model-info.js';
@@ -39,103 +40,85 @@ export class AnthropicAdapter implements ModelProvider {
   constructor(private readonly options: AnthropicAdapterOptions) {}
 
   async models(): Promise<ModelInfo[]> {
-    const deadline = new CallDeadline(DEFAULT_IDLE_TIMEOUT_MS);
-    try {
-      const client = await this.getClient(undefined);
+    return runWithDeadline(this.deadlineSetup(undefined, {}), async (client, deadline) => {
       const models: ModelInfo[] = [];
       for await (const model of client.models.list({ limit: 1000 }, { signal: deadline.signal })) {
         deadline.touch();
         models.push(convertAnthropicModelInfo(model));
       }
       return models;
-    } catch (error) {
-      throw this.classify(error, undefined, deadline);
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
   async chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
-    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
-    try {
-      const client = await this.getClient(request.model);
-      deadline.touch();
+    return runWithDeadline(this.deadlineSetup(request.model, options), async (client, deadline) => {
       const message = await client.messages.create(this.requestBody(request), { signal: deadline.signal });
       return convertAnthropicResponse(message);
-    } catch (error) {
-      throw this.classify(error, request.model, deadline);
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
-  async *chatStream(request: ChatRequest, options: CallOptions = {}): AsyncGenerator<StreamEvent> {
-    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
-    try {
-      const client = await this.getClient(request.model);
+  chatStream(request: ChatRequest, options: CallOptions = {}): AsyncGenerator<StreamEvent> {
+    return streamWithDeadline(this.deadlineSetup(request.model, options), (client, deadline) => this.streamEvents(client, request, deadline));
+  }
+
+  private async *streamEvents(client: Anthropic, request: ChatRequest, deadline: CallDeadline): AsyncGenerator<StreamEvent> {
+    // Raw events rather than the MessageStream helper: every event, error and usage report
+    // passes through here, and nothing is accumulated that we do not use.
+    const stream = await client.messages.create({ ...this.requestBody(request), stream: true }, { signal: deadline.signal });
+    deadline.touch();
+    const toolBlocks = new Map<number, { id: string; name: string; json: string }>();
+    let usage: AnthropicUsageFields = {};
+    let stopReason: string | undefined;
+    let stopped = false;
+    for await (const event of stream) {
       deadline.touch();
-      // Raw events rather than the MessageStream helper: every event, error and usage report
-      // passes through here, and nothing is accumulated that we do not use.
-      const stream = await client.messages.create({ ...this.requestBody(request), stream: true }, { signal: deadline.signal });
-      deadline.touch();
-      const toolBlocks = new Map<number, { id: string; name: string; json: string }>();
-      let usage: AnthropicUsageFields = {};
-      let stopReason: string | undefined;
-      let stopped = false;
-      for await (const event of stream) {
-        deadline.touch();
-        switch (event.type) {
-          case 'message_start':
-            usage = mergeAnthropicUsage(usage, event.message.usage);
-            yield { type: 'response-metadata', responseModel: event.message.model, responseId: event.message.id };
-            break;
-          case 'content_block_start':
-            if (event.content_block.type === 'tool_use') {
-              toolBlocks.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
-            }
-            break;
-          case 'content_block_delta':
-            if (event.delta.type === 'text_delta') {
-              if (event.delta.text !== '') yield { type: 'text-delta', text: event.delta.text };
-            } else if (event.delta.type === 'input_json_delta') {
-              const block = toolBlocks.get(event.index);
-              if (block && event.delta.partial_json !== '') {
-                block.json += event.delta.partial_json;
-                yield { type: 'tool-input-delta', toolCallId: block.id, toolName: block.name, delta: event.delta.partial_json };
-              }
-            }
-            break;
-          case 'content_block_stop': {
-            const block = toolBlocks.get(event.index);
-            if (block) {
-              toolBlocks.delete(event.index);
-              // A tool without parameters streams no JSON at all.
-              yield { type: 'tool-call', toolCallId: block.id, toolName: block.name, input: parseStreamedToolInput(block.json) };
-            }
-            break;
+      switch (event.type) {
+        case 'message_start':
+          usage = mergeAnthropicUsage(usage, event.message.usage);
+          yield { type: 'response-metadata', responseModel: event.message.model, responseId: event.message.id };
+          break;
+        case 'content_block_start':
+          if (event.content_block.type === 'tool_use') {
+            toolBlocks.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
           }
-          case 'message_delta':
-            stopReason = event.delta.stop_reason ?? stopReason;
-            usage = mergeAnthropicUsage(usage, event.usage);
-            break;
-          case 'message_stop':
-            stopped = true;
-            break;
+          break;
+        case 'content_block_delta':
+          if (event.delta.type === 'text_delta') {
+            if (event.delta.text !== '') yield { type: 'text-delta', text: event.delta.text };
+          } else if (event.delta.type === 'input_json_delta') {
+            const block = toolBlocks.get(event.index);
+            if (block && event.delta.partial_json !== '') {
+              block.json += event.delta.partial_json;
+              yield { type: 'tool-input-delta', toolCallId: block.id, toolName: block.name, delta: event.delta.partial_json };
+            }
+          }
+          break;
+        case 'content_block_stop': {
+          const block = toolBlocks.get(event.index);
+          if (block) {
+            toolBlocks.delete(event.index);
+            // A tool without parameters streams no JSON at all.
+            yield { type: 'tool-call', toolCallId: block.id, toolName: block.name, input: parseStreamedToolInput(block.json) };
+          }
+          break;
         }
+        case 'message_delta':
+          stopReason = event.delta.stop_reason ?? stopReason;
+          usage = mergeAnthropicUsage(usage, event.usage);
+          break;
+        case 'message_stop':
+          stopped = true;
+          break;
       }
-      if (!stopped) {
-        // The SDK ends iteration quietly when the connection is aborted (our deadline or the
-        // caller) and the socket may simply close: either way a reply without message_stop is
-        // incomplete. classifySdkError tells the timeout and the abort apart from a cut.
-        throw new Error('the stream ended before message_stop');
-      }
-      yield { type: 'usage', usage: convertAnthropicUsage(usage) };
-      yield { type: 'finish', finishReason: mapAnthropicStopReason(stopReason), rawFinishReason: stopReason };
-    } catch (error) {
-      throw this.classify(error, request.model, deadline);
-    } finally {
-      deadline.dispose();
     }
+    if (!stopped) {
+      // The SDK ends iteration quietly when the connection is aborted (our deadline or the
+      // caller) and the socket may simply close: either way a reply without message_stop is
+      // incomplete. classifySdkError tells the timeout and the abort apart from a cut.
+      throw new Error('the stream ended before message_stop');
+    }
+    yield { type: 'usage', usage: convertAnthropicUsage(usage) };
+    yield { type: 'finish', finishReason: mapAnthropicStopReason(stopReason), rawFinishReason: stopReason };
   }
 
   private requestBody(request: ChatRequest): MessageCreateParamsNonStreaming {
@@ -179,6 +162,10 @@ export class AnthropicAdapter implements ModelProvider {
       ...(process.env['ANTHROPIC_LOG'] ? {} : { logLevel: 'off' as const }),
     });
     return this.client;
+  }
+
+  private deadlineSetup(model: string | undefined, options: CallOptions): DeadlineCallSetup<Anthropic> {
+    return { options, connect: () => this.getClient(model), classify: (error, deadline) => this.classify(error, model, deadline) };
   }
 
   private classify(error: unknown, model: string | undefined, deadline: CallDeadline): ProviderError {

@@ -1,6 +1,7 @@
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import type { TextPart, ToolCallPart } from '../../model/content-part.js';
 import type { ChatResponse } from '../../model/chat-response.js';
+import { buildChatResponse } from '../build-chat-response.js';
 import { convertAnthropicUsage } from './convert-anthropic-usage.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 
@@ -14,13 +15,11 @@ export function convertAnthropicResponse(message: Message): ChatResponse {
       content.push({ type: 'tool-call', toolCallId: block.id, toolName: block.name, input: block.input ?? {} });
     }
   }
-  return {
+  return buildChatResponse({
     content,
-    text: content.map((part) => (part.type === 'text' ? part.text : '')).join(''),
-    toolCalls: content.filter((part): part is ToolCallPart => part.type === 'tool-call'),
     usage: convertAnthropicUsage(message.usage),
     finishReason: mapAnthropicStopReason(message.stop_reason),
     rawFinishReason: message.stop_reason ?? undefined,
     responseModel: message.model ?? undefined,
-  };
+  });
 }

@@ -4,10 +4,12 @@ import type { ChatResponse } from '../../model/chat-response.js';
 import type { TextPart, ToolCallPart } from '../../model/content-part.js';
 import type { StreamEvent } from '../../model/stream-event.js';
 import type { Usage } from '../../model/usage.js';
-import { CallDeadline, DEFAULT_IDLE_TIMEOUT_MS } from '../call-deadline.js';
+import { buildChatResponse } from '../build-chat-response.js';
+import type { CallDeadline } from '../call-deadline.js';
 import type { HttpErrorContext } from '../classify-http-error.js';
 import type { CallOptions, EmbedOptions, ModelInfo, ModelProvider } from '../model-provider.js';
 import { ProviderError } from '../provider-error.js';
+import { runWithDeadline, streamWithDeadline, type DeadlineCallSetup } from '../run-with-deadline.js';
 import { withTemporaryEnvironment } from '../with-temporary-environment.js';
 import { BEDROCK_MODELS } from './bedrock-model-catalog.js';
 import { classifyBedrockError } from './classify-bedrock-error.js';
@@ -27,6 +29,12 @@ export interface BedrockAdapterOptions {
 }
 
 type BedrockModule = typeof import('@aws-sdk/client-bedrock-runtime');
+
+/** The client and the module its command classes come from, both loaded on first use. */
+interface BedrockConnection {
+  client: BedrockRuntimeClient;
+  sdk: BedrockModule;
+}
 
 // The variables whose values must never appear in a message (the access key id is masked by its
 // AKIA/ASIA shape anyway).
@@ -53,71 +61,52 @@ export class BedrockAdapter implements ModelProvider {
   }
 
   async chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
-    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
-    try {
-      const { client, sdk } = await this.getClient();
-      deadline.touch();
+    return runWithDeadline(this.deadlineSetup(request.model, options), async ({ client, sdk }, deadline) => {
       const output = await client.send(new sdk.ConverseCommand(this.input(request)), { abortSignal: deadline.signal });
       return convertConverseOutput(output);
-    } catch (error) {
-      throw classifyBedrockError(error, this.errorContext(request.model), deadline);
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
-  async *chatStream(request: ChatRequest, options: CallOptions = {}): AsyncGenerator<StreamEvent> {
-    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
-    try {
-      const { client, sdk } = await this.getClient();
+  chatStream(request: ChatRequest, options: CallOptions = {}): AsyncGenerator<StreamEvent> {
+    return streamWithDeadline(this.deadlineSetup(request.model, options), (connection, deadline) => this.streamEvents(connection, request, deadline));
+  }
+
+  private async *streamEvents({ client, sdk }: BedrockConnection, request: ChatRequest, deadline: CallDeadline): AsyncGenerator<StreamEvent> {
+    const output = await client.send(new sdk.ConverseStreamCommand(this.input(request)), { abortSignal: deadline.signal });
+    deadline.touch();
+    if (!output.stream) throw new ProviderError(`Amazon Bedrock sent no stream for bedrock/${request.model}`, { kind: 'server', provider: this.id, model: request.model });
+    const toolBlocks = new Map<number, { id: string; name: string; json: string }>();
+    let stopReason: string | undefined;
+    let usage: Usage | undefined;
+    for await (const event of output.stream) {
       deadline.touch();
-      const output = await client.send(new sdk.ConverseStreamCommand(this.input(request)), { abortSignal: deadline.signal });
-      deadline.touch();
-      if (!output.stream) throw new ProviderError(`Amazon Bedrock sent no stream for bedrock/${request.model}`, { kind: 'server', provider: this.id, model: request.model });
-      const toolBlocks = new Map<number, { id: string; name: string; json: string }>();
-      let stopReason: string | undefined;
-      let usage: Usage | undefined;
-      for await (const event of output.stream) {
-        deadline.touch();
-        yield* this.streamEvents(event, toolBlocks);
-        if (event.messageStop) stopReason = event.messageStop.stopReason ?? 'unknown';
-        if (event.metadata) usage = convertBedrockUsage(event.metadata.usage);
-      }
-      // An abort (idle deadline or caller) destroys the connection, which normally fails the
-      // iteration; should it end quietly instead, it is still an abort, not a reply.
-      if (deadline.signal.aborted) throw new Error('the stream was aborted before it finished');
-      // A reply is whole only with messageStop (the stop reason) and the metadata event that
-      // follows it (the usage): a stream that ends before both was cut.
-      if (stopReason === undefined || usage === undefined) {
-        throw new ProviderError(
-          `Amazon Bedrock stream for bedrock/${request.model} ended before the reply was complete (no ${stopReason === undefined ? 'messageStop' : 'metadata'})`,
-          { kind: 'network', provider: this.id, model: request.model },
-        );
-      }
-      yield { type: 'usage', usage };
-      yield { type: 'finish', finishReason: mapBedrockStopReason(stopReason), rawFinishReason: stopReason };
-    } catch (error) {
-      throw classifyBedrockError(error, this.errorContext(request.model), deadline);
-    } finally {
-      deadline.dispose();
+      yield* this.convertStreamEvent(event, toolBlocks);
+      if (event.messageStop) stopReason = event.messageStop.stopReason ?? 'unknown';
+      if (event.metadata) usage = convertBedrockUsage(event.metadata.usage);
     }
+    // An abort (idle deadline or caller) destroys the connection, which normally fails the
+    // iteration; should it end quietly instead, it is still an abort, not a reply.
+    if (deadline.signal.aborted) throw new Error('the stream was aborted before it finished');
+    // A reply is whole only with messageStop (the stop reason) and the metadata event that
+    // follows it (the usage): a stream that ends before both was cut.
+    if (stopReason === undefined || usage === undefined) {
+      throw new ProviderError(
+        `Amazon Bedrock stream for bedrock/${request.model} ended before the reply was complete (no ${stopReason === undefined ? 'messageStop' : 'metadata'})`,
+        { kind: 'network', provider: this.id, model: request.model },
+      );
+    }
+    yield { type: 'usage', usage };
+    yield { type: 'finish', finishReason: mapBedrockStopReason(stopReason), rawFinishReason: stopReason };
   }
 
   async embed(texts: string[], options: EmbedOptions): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
-    try {
-      const { client, sdk } = await this.getClient();
-      deadline.touch();
-      return await embedThroughInvokeModel(client, sdk, texts, options.model, deadline);
-    } catch (error) {
-      throw classifyBedrockError(error, this.errorContext(options.model), deadline);
-    } finally {
-      deadline.dispose();
-    }
+    return runWithDeadline(this.deadlineSetup(options.model, options), ({ client, sdk }, deadline) =>
+      embedThroughInvokeModel(client, sdk, texts, options.model, deadline),
+    );
   }
 
-  private *streamEvents(event: ConverseStreamOutput, toolBlocks: Map<number, { id: string; name: string; json: string }>): Generator<StreamEvent> {
+  private *convertStreamEvent(event: ConverseStreamOutput, toolBlocks: Map<number, { id: string; name: string; json: string }>): Generator<StreamEvent> {
     if (event.contentBlockStart?.start?.toolUse) {
       const toolUse = event.contentBlockStart.start.toolUse;
       toolBlocks.set(event.contentBlockStart.contentBlockIndex ?? 0, { id: toolUse.toolUseId ?? '', name: toolUse.name ?? '', json: '' });
@@ -156,11 +145,19 @@ export class BedrockAdapter implements ModelProvider {
     return input;
   }
 
+  private deadlineSetup(model: string | undefined, options: CallOptions): DeadlineCallSetup<BedrockConnection> {
+    return {
+      options,
+      connect: () => this.getClient(),
+      classify: (error, deadline) => classifyBedrockError(error, this.errorContext(model), deadline),
+    };
+  }
+
   private errorContext(model: string | undefined): HttpErrorContext {
     return { provider: this.id, providerName: this.name, model, secrets: SECRET_VARIABLES.map((name) => this.environment[name]) };
   }
 
-  private async getClient(): Promise<{ client: BedrockRuntimeClient; sdk: BedrockModule }> {
+  private async getClient(): Promise<BedrockConnection> {
     if (this.client && this.sdk) return { client: this.client, sdk: this.sdk };
     // Imported here, not at the top: `openkoi --help` must not pay for loading the SDK.
     const sdk = await import('@aws-sdk/client-bedrock-runtime');
@@ -207,14 +204,12 @@ function convertConverseOutput(output: ConverseCommandOutput): ChatResponse {
     }
     // reasoningContent, citations, images: not part of our reply vocabulary.
   }
-  return {
+  return buildChatResponse({
     content,
-    text: content.map((part) => (part.type === 'text' ? part.text : '')).join(''),
-    toolCalls: content.filter((part): part is ToolCallPart => part.type === 'tool-call'),
     usage: convertBedrockUsage(output.usage),
     finishReason: mapBedrockStopReason(output.stopReason),
     rawFinishReason: output.stopReason,
     // Converse does not echo the model: the one requested is the one that served.
     responseModel: undefined,
-  };
+  });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GenerateContentResponse, Part } from '@google/genai';
 import type { ChatResponse } from '../../model/chat-response.js';
 import type { TextPart, ToolCallPart } from '../../model/content-part.js';
+import { buildChatResponse } from '../build-chat-response.js';
 import { GENERATED_CALL_ID_PREFIX } from './convert-google-messages.js';
 import { convertGoogleUsage } from './convert-google-usage.js';
 import { mapGoogleFinishReason } from './map-google-finish-reason.js';
@@ -38,15 +39,12 @@ export function rawGoogleFinishReason(response: GenerateContentResponse): string
 /** A whole generateContent reply as our ChatResponse. */
 export function convertGoogleResponse(response: GenerateContentResponse): ChatResponse {
   const content = convertGoogleParts(response.candidates?.[0]?.content?.parts);
-  const toolCalls = content.filter((part): part is ToolCallPart => part.type === 'tool-call');
   const rawFinishReason = rawGoogleFinishReason(response);
-  return {
+  return buildChatResponse({
     content,
-    text: content.map((part) => (part.type === 'text' ? part.text : '')).join(''),
-    toolCalls,
     usage: convertGoogleUsage(response.usageMetadata),
-    finishReason: mapGoogleFinishReason(rawFinishReason, toolCalls.length > 0),
+    finishReason: mapGoogleFinishReason(rawFinishReason, content.some((part) => part.type === 'tool-call')),
     rawFinishReason,
     responseModel: response.modelVersion ?? undefined,
-  };
+  });
 }

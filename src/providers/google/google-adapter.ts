@@ -3,10 +3,11 @@ import type { ChatRequest } from '../../model/chat-request.js';
 import type { ChatResponse } from '../../model/chat-response.js';
 import type { StreamEvent } from '../../model/stream-event.js';
 import type { Usage } from '../../model/usage.js';
-import { CallDeadline, DEFAULT_IDLE_TIMEOUT_MS } from '../call-deadline.js';
+import type { CallDeadline } from '../call-deadline.js';
 import type { HttpErrorContext } from '../classify-http-error.js';
 import type { CallOptions, EmbedOptions, ModelInfo, ModelProvider } from '../model-provider.js';
 import { ProviderError } from '../provider-error.js';
+import { runWithDeadline, streamWithDeadline, type DeadlineCallSetup } from '../run-with-deadline.js';
 import { withTemporaryEnvironment } from '../with-temporary-environment.js';
 import { classifyGoogleError } from './classify-google-error.js';
 import { convertGooglePrompt } from './convert-google-messages.js';
@@ -32,7 +33,7 @@ export class GoogleAdapter implements ModelProvider {
   constructor(private readonly options: GoogleAdapterOptions) {}
 
   async models(): Promise<ModelInfo[]> {
-    return this.withDeadline(undefined, {}, async (client, deadline) => {
+    return runWithDeadline(this.deadlineSetup(undefined, {}), async (client, deadline) => {
       const models: ModelInfo[] = [];
       const pager = await client.models.list({ config: { pageSize: 1000, abortSignal: deadline.signal } });
       for await (const model of pager) {
@@ -56,63 +57,58 @@ export class GoogleAdapter implements ModelProvider {
   }
 
   async chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
-    return this.withDeadline(request.model, options, async (client, deadline) => {
+    return runWithDeadline(this.deadlineSetup(request.model, options), async (client, deadline) => {
       const response = await client.models.generateContent(this.parameters(request, deadline.signal));
       return convertGoogleResponse(response);
     });
   }
 
-  async *chatStream(request: ChatRequest, options: CallOptions = {}): AsyncGenerator<StreamEvent> {
-    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
-    try {
-      const client = await this.getClient(request.model);
+  chatStream(request: ChatRequest, options: CallOptions = {}): AsyncGenerator<StreamEvent> {
+    return streamWithDeadline(this.deadlineSetup(request.model, options), (client, deadline) => this.streamEvents(client, request, deadline));
+  }
+
+  private async *streamEvents(client: GoogleGenAI, request: ChatRequest, deadline: CallDeadline): AsyncGenerator<StreamEvent> {
+    const stream = await client.models.generateContentStream(this.parameters(request, deadline.signal));
+    deadline.touch();
+    let metadataSent = false;
+    let usage: Usage | undefined;
+    let rawFinishReason: string | undefined;
+    let sawToolCall = false;
+    for await (const chunk of stream) {
       deadline.touch();
-      const stream = await client.models.generateContentStream(this.parameters(request, deadline.signal));
-      deadline.touch();
-      let metadataSent = false;
-      let usage: Usage | undefined;
-      let rawFinishReason: string | undefined;
-      let sawToolCall = false;
-      for await (const chunk of stream) {
-        deadline.touch();
-        if (!metadataSent && (chunk.modelVersion || chunk.responseId)) {
-          metadataSent = true;
-          yield { type: 'response-metadata', responseModel: chunk.modelVersion || undefined, responseId: chunk.responseId || undefined };
-        }
-        // Every chunk repeats the running counts; the last one holds the final ones.
-        if (chunk.usageMetadata) usage = convertGoogleUsage(chunk.usageMetadata);
-        for (const part of convertGoogleParts(chunk.candidates?.[0]?.content?.parts)) {
-          if (part.type === 'text') {
-            yield { type: 'text-delta', text: part.text };
-          } else {
-            // Gemini sends a function call whole, in one chunk: there are no partial arguments.
-            sawToolCall = true;
-            yield { type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: part.input };
-          }
-        }
-        rawFinishReason = rawGoogleFinishReason(chunk) ?? rawFinishReason;
+      if (!metadataSent && (chunk.modelVersion || chunk.responseId)) {
+        metadataSent = true;
+        yield { type: 'response-metadata', responseModel: chunk.modelVersion || undefined, responseId: chunk.responseId || undefined };
       }
-      if (deadline.signal.aborted) throw new Error('the stream was aborted before it finished');
-      if (rawFinishReason === undefined) {
-        // The last chunk always carries a finish reason: without one the reply was cut short.
-        throw new ProviderError(`Google stream for google/${request.model} ended before the reply was complete (no finishReason)`, {
-          kind: 'network',
-          provider: this.id,
-          model: request.model,
-        });
+      // Every chunk repeats the running counts; the last one holds the final ones.
+      if (chunk.usageMetadata) usage = convertGoogleUsage(chunk.usageMetadata);
+      for (const part of convertGoogleParts(chunk.candidates?.[0]?.content?.parts)) {
+        if (part.type === 'text') {
+          yield { type: 'text-delta', text: part.text };
+        } else {
+          // Gemini sends a function call whole, in one chunk: there are no partial arguments.
+          sawToolCall = true;
+          yield { type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: part.input };
+        }
       }
-      if (usage) yield { type: 'usage', usage };
-      yield { type: 'finish', finishReason: mapGoogleFinishReason(rawFinishReason, sawToolCall), rawFinishReason };
-    } catch (error) {
-      throw classifyGoogleError(error, this.errorContext(request.model), deadline);
-    } finally {
-      deadline.dispose();
+      rawFinishReason = rawGoogleFinishReason(chunk) ?? rawFinishReason;
     }
+    if (deadline.signal.aborted) throw new Error('the stream was aborted before it finished');
+    if (rawFinishReason === undefined) {
+      // The last chunk always carries a finish reason: without one the reply was cut short.
+      throw new ProviderError(`Google stream for google/${request.model} ended before the reply was complete (no finishReason)`, {
+        kind: 'network',
+        provider: this.id,
+        model: request.model,
+      });
+    }
+    if (usage) yield { type: 'usage', usage };
+    yield { type: 'finish', finishReason: mapGoogleFinishReason(rawFinishReason, sawToolCall), rawFinishReason };
   }
 
   async embed(texts: string[], options: EmbedOptions): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    return this.withDeadline(options.model, options, async (client, deadline) => {
+    return runWithDeadline(this.deadlineSetup(options.model, options), async (client, deadline) => {
       const vectors: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += EMBEDDING_BATCH_SIZE) {
         const batch = texts.slice(start, start + EMBEDDING_BATCH_SIZE);
@@ -149,22 +145,12 @@ export class GoogleAdapter implements ModelProvider {
     return { model: request.model, contents: prompt.contents, config };
   }
 
-  /** Runs one non-streaming call under a CallDeadline; every failure leaves as a ProviderError. */
-  private async withDeadline<T>(
-    model: string | undefined,
-    options: CallOptions,
-    call: (client: GoogleGenAI, deadline: CallDeadline) => Promise<T>,
-  ): Promise<T> {
-    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
-    try {
-      const client = await this.getClient(model);
-      deadline.touch();
-      return await call(client, deadline);
-    } catch (error) {
-      throw classifyGoogleError(error, this.errorContext(model), deadline);
-    } finally {
-      deadline.dispose();
-    }
+  private deadlineSetup(model: string | undefined, options: CallOptions): DeadlineCallSetup<GoogleGenAI> {
+    return {
+      options,
+      connect: () => this.getClient(model),
+      classify: (error, deadline) => classifyGoogleError(error, this.errorContext(model), deadline),
+    };
   }
 
   private errorContext(model: string | undefined): HttpErrorContext {

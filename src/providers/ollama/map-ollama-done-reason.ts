@@ -1,4 +1,4 @@
-import type { MappedFinishReason } from '../openai/map-openai-finish-reason.js';
+import type { MappedFinishReason } from '../build-chat-response.js';
 
 /**
  * Ollama `done_reason` → our unified reason. Ollama says `stop` even when the model called

@@ -3,9 +3,11 @@ import type { ChatRequest } from '../../model/chat-request.js';
 import type { ChatResponse } from '../../model/chat-response.js';
 import type { TextPart, ToolCallPart } from '../../model/content-part.js';
 import type { StreamEvent } from '../../model/stream-event.js';
-import { CallDeadline, DEFAULT_IDLE_TIMEOUT_MS } from '../call-deadline.js';
+import { buildChatResponse } from '../build-chat-response.js';
+import type { CallDeadline } from '../call-deadline.js';
 import type { CallOptions, EmbedOptions, ModelInfo, ModelProvider } from '../model-provider.js';
 import { ProviderError } from '../provider-error.js';
+import { runWithDeadline, streamWithDeadline, type DeadlineCallSetup } from '../run-with-deadline.js';
 import { classifyOllamaError } from './classify-ollama-error.js';
 import { convertOllamaMessages, convertOllamaTools } from './convert-ollama-messages.js';
 import { convertOllamaUsage } from './convert-ollama-usage.js';
@@ -41,7 +43,7 @@ export class OllamaAdapter implements ModelProvider {
   }
 
   async models(): Promise<ModelInfo[]> {
-    return this.withDeadline(undefined, {}, async (client) => {
+    return runWithDeadline(this.deadlineSetup(undefined, {}), async (client) => {
       const list = await client.list();
       return (list.models ?? []).map((model) => ({
         id: model.name,
@@ -51,50 +53,44 @@ export class OllamaAdapter implements ModelProvider {
   }
 
   async chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
-    return this.withDeadline(request.model, options, async (client) => {
+    return runWithDeadline(this.deadlineSetup(request.model, options), async (client) => {
       const response = await client.chat({ ...this.requestBody(request), stream: false });
       return this.toChatResponse(response);
     });
   }
 
-  async *chatStream(request: ChatRequest, options: CallOptions = {}): AsyncIterable<StreamEvent> {
-    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
-    const state: OllamaCallState = {};
-    try {
-      const client = await this.client(deadline, state);
+  chatStream(request: ChatRequest, options: CallOptions = {}): AsyncIterable<StreamEvent> {
+    return streamWithDeadline(this.deadlineSetup(request.model, options), (client, deadline) => this.streamEvents(client, request, deadline));
+  }
+
+  private async *streamEvents(client: Ollama, request: ChatRequest, deadline: CallDeadline): AsyncGenerator<StreamEvent> {
+    const stream = await client.chat({ ...this.requestBody(request), stream: true });
+    let metadataSent = false;
+    let toolCallCount = 0;
+    let last: OllamaChatResponse | undefined;
+    for await (const chunk of stream) {
       deadline.touch();
-      const stream = await client.chat({ ...this.requestBody(request), stream: true });
-      let metadataSent = false;
-      let toolCallCount = 0;
-      let last: OllamaChatResponse | undefined;
-      for await (const chunk of stream) {
-        deadline.touch();
-        if (!metadataSent && chunk.model) {
-          metadataSent = true;
-          yield { type: 'response-metadata', responseModel: chunk.model };
-        }
-        const text = chunk.message?.content;
-        if (typeof text === 'string' && text !== '') yield { type: 'text-delta', text };
-        // Ollama sends each tool call whole, in one chunk, never as fragments.
-        for (const call of chunk.message?.tool_calls ?? []) yield { type: 'tool-call', ...toolCallPart(call, toolCallCount++) };
-        if (chunk.done) last = chunk;
+      if (!metadataSent && chunk.model) {
+        metadataSent = true;
+        yield { type: 'response-metadata', responseModel: chunk.model };
       }
-      // The client's iterator throws when the stream ends without `done`; this covers an abort
-      // that ended the body quietly.
-      if (!last) throw new Error('the stream was aborted before it finished');
-      const finish = mapOllamaDoneReason(last.done_reason, toolCallCount > 0);
-      yield { type: 'usage', usage: convertOllamaUsage(last) };
-      yield { type: 'finish', finishReason: finish.finishReason, rawFinishReason: finish.rawFinishReason };
-    } catch (error) {
-      throw classifyOllamaError(error, this.errorContext(request.model), deadline, state);
-    } finally {
-      deadline.dispose();
+      const text = chunk.message?.content;
+      if (typeof text === 'string' && text !== '') yield { type: 'text-delta', text };
+      // Ollama sends each tool call whole, in one chunk, never as fragments.
+      for (const call of chunk.message?.tool_calls ?? []) yield { type: 'tool-call', ...toolCallPart(call, toolCallCount++) };
+      if (chunk.done) last = chunk;
     }
+    // The client's iterator throws when the stream ends without `done`; this covers an abort
+    // that ended the body quietly.
+    if (!last) throw new Error('the stream was aborted before it finished');
+    const finish = mapOllamaDoneReason(last.done_reason, toolCallCount > 0);
+    yield { type: 'usage', usage: convertOllamaUsage(last) };
+    yield { type: 'finish', finishReason: finish.finishReason, rawFinishReason: finish.rawFinishReason };
   }
 
   async embed(texts: string[], options: EmbedOptions): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    return this.withDeadline(options.model, options, async (client) => {
+    return runWithDeadline(this.deadlineSetup(options.model, options), async (client) => {
       const response = await client.embed({ model: options.model, input: texts });
       const embeddings = response.embeddings ?? [];
       if (embeddings.length !== texts.length) {
@@ -125,32 +121,22 @@ export class OllamaAdapter implements ModelProvider {
     if (text !== '') content.push({ type: 'text', text });
     const toolCalls = (response.message.tool_calls ?? []).map((call, index): ToolCallPart => ({ type: 'tool-call', ...toolCallPart(call, index) }));
     content.push(...toolCalls);
-    const finish = mapOllamaDoneReason(response.done_reason, toolCalls.length > 0);
-    return {
+    return buildChatResponse({
       content,
-      text,
-      toolCalls,
       usage: convertOllamaUsage(response),
-      finishReason: finish.finishReason,
-      rawFinishReason: finish.rawFinishReason,
+      ...mapOllamaDoneReason(response.done_reason, toolCalls.length > 0),
       responseModel: response.model || undefined,
-    };
+    });
   }
 
-  /** Runs one non-streaming call under a CallDeadline; every failure leaves as a ProviderError. */
-  private async withDeadline<T>(model: string | undefined, options: CallOptions, call: (client: Ollama) => Promise<T>): Promise<T> {
-    // Without streaming no byte arrives before the whole reply: the idle timeout limits the call.
-    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
+  private deadlineSetup(model: string | undefined, options: CallOptions): DeadlineCallSetup<Ollama> {
+    // One state per call: the client's fetch records what classification needs (Retry-After).
     const state: OllamaCallState = {};
-    try {
-      const client = await this.client(deadline, state);
-      deadline.touch();
-      return await call(client);
-    } catch (error) {
-      throw classifyOllamaError(error, this.errorContext(model), deadline, state);
-    } finally {
-      deadline.dispose();
-    }
+    return {
+      options,
+      connect: (deadline) => this.client(deadline, state),
+      classify: (error, deadline) => classifyOllamaError(error, this.errorContext(model), deadline, state),
+    };
   }
 
   private async client(deadline: CallDeadline, state: OllamaCallState): Promise<Ollama> {

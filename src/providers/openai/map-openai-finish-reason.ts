@@ -1,10 +1,4 @@
-import type { FinishReason } from '../../model/finish-reason.js';
-
-export interface MappedFinishReason {
-  finishReason: FinishReason;
-  /** The vendor's own value, kept for logs and for vendors that invent new ones. */
-  rawFinishReason: string | undefined;
-}
+import type { MappedFinishReason } from '../build-chat-response.js';
 
 /**
  * Chat Completions `finish_reason` → our unified reason. `function_call` is the legacy name of

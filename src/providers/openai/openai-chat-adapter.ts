@@ -10,16 +10,18 @@ import type { ChatResponse } from '../../model/chat-response.js';
 import type { TextPart, ToolCallPart } from '../../model/content-part.js';
 import type { StreamEvent } from '../../model/stream-event.js';
 import { emptyUsage, type Usage } from '../../model/usage.js';
-import { CallDeadline, DEFAULT_IDLE_TIMEOUT_MS } from '../call-deadline.js';
+import { buildChatResponse, type MappedFinishReason } from '../build-chat-response.js';
+import type { CallDeadline } from '../call-deadline.js';
 import { readVendorError, type HttpErrorContext } from '../classify-http-error.js';
 import { classifySdkError } from '../classify-sdk-error.js';
 import type { CallOptions, EmbedOptions, ModelInfo, ModelProvider } from '../model-provider.js';
 import { ProviderError } from '../provider-error.js';
 import { redactSecrets } from '../redact-secrets.js';
+import { runWithDeadline, streamWithDeadline, type DeadlineCallSetup } from '../run-with-deadline.js';
 import { openaiStreamErrorBody, providerErrorFromStreamError } from './classify-openai-stream-error.js';
 import { convertOpenAIMessages, convertOpenAITools } from './convert-openai-messages.js';
 import { convertOpenAIUsage } from './convert-openai-usage.js';
-import { mapOpenAIFinishReason, type MappedFinishReason } from './map-openai-finish-reason.js';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 
 export interface OpenAIChatAdapterOptions {
   /** Provider id in model references: `openai`, `groq`, `openrouter`, ... */
@@ -70,7 +72,7 @@ export class OpenAIChatAdapter implements ModelProvider {
   }
 
   async models(): Promise<ModelInfo[]> {
-    return this.withDeadline(undefined, {}, async (client, signal) => {
+    return runWithDeadline(this.deadlineSetup(undefined, {}), async (client, { signal }) => {
       const result: ModelInfo[] = [];
       for await (const model of client.models.list({ signal })) {
         const isEmbedding = model.id.includes('embedding');
@@ -81,89 +83,81 @@ export class OpenAIChatAdapter implements ModelProvider {
   }
 
   async chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
-    return this.withDeadline(request.model, options, async (client, signal) => {
+    return runWithDeadline(this.deadlineSetup(request.model, options), async (client, { signal }) => {
       const body: ChatCompletionCreateParamsNonStreaming = { ...this.requestBody(request), stream: false };
       const completion = await client.chat.completions.create(body, { signal });
       return this.toChatResponse(completion, request.model);
     });
   }
 
-  async *chatStream(request: ChatRequest, options: CallOptions = {}): AsyncIterable<StreamEvent> {
-    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
-    const context = this.errorContext(request.model);
-    try {
-      const client = await this.getClient();
-      deadline.touch();
-      const body: ChatCompletionCreateParamsStreaming = {
-        ...this.requestBody(request),
-        stream: true,
-        stream_options: { include_usage: true },
-      };
-      const stream = await client.chat.completions.create(body, { signal: deadline.signal });
-      deadline.touch();
+  chatStream(request: ChatRequest, options: CallOptions = {}): AsyncIterable<StreamEvent> {
+    return streamWithDeadline(this.deadlineSetup(request.model, options), (client, deadline) => this.streamEvents(client, request, deadline));
+  }
 
-      let metadataSent = false;
-      let finish: MappedFinishReason | undefined;
-      let usage: Usage | undefined;
-      const toolCalls = new Map<number, PendingToolCall>();
+  private async *streamEvents(client: OpenAI, request: ChatRequest, deadline: CallDeadline): AsyncGenerator<StreamEvent> {
+    const body: ChatCompletionCreateParamsStreaming = {
+      ...this.requestBody(request),
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    const stream = await client.chat.completions.create(body, { signal: deadline.signal });
+    deadline.touch();
 
-      for await (const chunk of stream) {
-        deadline.touch();
-        if (!metadataSent && (chunk.model || chunk.id)) {
-          metadataSent = true;
-          yield { type: 'response-metadata', responseModel: chunk.model || undefined, responseId: chunk.id || undefined };
-        }
-        // OpenAI sends usage once, in a last chunk with no choices; some compatible servers put
-        // it on the finish chunk or repeat a running total on every chunk. Keeping the latest
-        // covers all three, and it is emitted once, at the end.
-        if (chunk.usage) usage = convertOpenAIUsage(chunk.usage);
-        const choice = chunk.choices?.[0];
-        if (!choice) continue;
-        const delta = choice.delta ?? {};
-        if (typeof delta.content === 'string' && delta.content !== '') yield { type: 'text-delta', text: delta.content };
-        // A refusal is the model's answer in another field; shown as text so the user sees why.
-        if (typeof delta.refusal === 'string' && delta.refusal !== '') yield { type: 'text-delta', text: delta.refusal };
-        for (const fragment of delta.tool_calls ?? []) {
-          const pending = pendingToolCall(toolCalls, fragment);
-          const argumentsDelta = fragment.function?.arguments;
-          if (typeof argumentsDelta === 'string' && argumentsDelta !== '') {
-            pending.arguments += argumentsDelta;
-            yield { type: 'tool-input-delta', toolCallId: pending.id, toolName: pending.name, delta: argumentsDelta };
-          }
-        }
-        if (choice.finish_reason) {
-          finish ??= mapOpenAIFinishReason(choice.finish_reason);
-          yield* completedToolCalls(toolCalls);
+    let metadataSent = false;
+    let finish: MappedFinishReason | undefined;
+    let usage: Usage | undefined;
+    const toolCalls = new Map<number, PendingToolCall>();
+
+    for await (const chunk of stream) {
+      deadline.touch();
+      if (!metadataSent && (chunk.model || chunk.id)) {
+        metadataSent = true;
+        yield { type: 'response-metadata', responseModel: chunk.model || undefined, responseId: chunk.id || undefined };
+      }
+      // OpenAI sends usage once, in a last chunk with no choices; some compatible servers put
+      // it on the finish chunk or repeat a running total on every chunk. Keeping the latest
+      // covers all three, and it is emitted once, at the end.
+      if (chunk.usage) usage = convertOpenAIUsage(chunk.usage);
+      const choice = chunk.choices?.[0];
+      if (!choice) continue;
+      const delta = choice.delta ?? {};
+      if (typeof delta.content === 'string' && delta.content !== '') yield { type: 'text-delta', text: delta.content };
+      // A refusal is the model's answer in another field; shown as text so the user sees why.
+      if (typeof delta.refusal === 'string' && delta.refusal !== '') yield { type: 'text-delta', text: delta.refusal };
+      for (const fragment of delta.tool_calls ?? []) {
+        const pending = pendingToolCall(toolCalls, fragment);
+        const argumentsDelta = fragment.function?.arguments;
+        if (typeof argumentsDelta === 'string' && argumentsDelta !== '') {
+          pending.arguments += argumentsDelta;
+          yield { type: 'tool-input-delta', toolCallId: pending.id, toolName: pending.name, delta: argumentsDelta };
         }
       }
-
-      // The SDK ends its iteration quietly when the request's signal aborts (idle deadline or
-      // caller), so an abort is detected here rather than caught.
-      if (deadline.signal.aborted) throw new Error('the stream was aborted before it finished');
-      if (!finish) {
-        // A truncated reply must never look complete: no finish_reason means the stream was cut.
-        throw new ProviderError(
-          `${this.name} stream for ${this.id}/${request.model} ended before the reply was complete (no finish_reason)`,
-          { kind: 'network', provider: this.id, model: request.model },
-        );
+      if (choice.finish_reason) {
+        finish ??= mapOpenAIFinishReason(choice.finish_reason);
+        yield* completedToolCalls(toolCalls);
       }
-      yield* completedToolCalls(toolCalls);
-      // Servers that ignore stream_options.include_usage send none: then no usage event at all,
-      // rather than a zero that would read as a free call.
-      if (usage) yield { type: 'usage', usage };
-      yield { type: 'finish', finishReason: finish.finishReason, rawFinishReason: finish.rawFinishReason };
-    } catch (error) {
-      const streamErrorBody = openaiStreamErrorBody(error);
-      if (streamErrorBody) throw providerErrorFromStreamError(streamErrorBody, context, error);
-      throw classifySdkError(error, context, deadline);
-    } finally {
-      deadline.dispose();
     }
+
+    // The SDK ends its iteration quietly when the request's signal aborts (idle deadline or
+    // caller), so an abort is detected here rather than caught.
+    if (deadline.signal.aborted) throw new Error('the stream was aborted before it finished');
+    if (!finish) {
+      // A truncated reply must never look complete: no finish_reason means the stream was cut.
+      throw new ProviderError(
+        `${this.name} stream for ${this.id}/${request.model} ended before the reply was complete (no finish_reason)`,
+        { kind: 'network', provider: this.id, model: request.model },
+      );
+    }
+    yield* completedToolCalls(toolCalls);
+    // Servers that ignore stream_options.include_usage send none: then no usage event at all,
+    // rather than a zero that would read as a free call.
+    if (usage) yield { type: 'usage', usage };
+    yield { type: 'finish', finishReason: finish.finishReason, rawFinishReason: finish.rawFinishReason };
   }
 
   async embed(texts: string[], options: EmbedOptions): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    return this.withDeadline(options.model, options, async (client, signal) => {
+    return runWithDeadline(this.deadlineSetup(options.model, options), async (client, { signal }) => {
       // base64 is asked for explicitly (it is also the SDK's default) so the SDK hands the data
       // back untouched: the SDK's own decoding breaks on compatible servers that ignore the
       // format and answer with plain float arrays; decodeEmbedding accepts both.
@@ -205,54 +199,35 @@ export class OpenAIChatAdapter implements ModelProvider {
     const message = choice.message;
     const text = (message?.content ?? '') || (message?.refusal ?? '');
     if (text !== '') content.push({ type: 'text', text });
-    const toolCalls: ToolCallPart[] = [];
     for (const [index, call] of (message?.tool_calls ?? []).entries()) {
       if (call.type !== 'function') continue;
-      const part: ToolCallPart = {
+      content.push({
         type: 'tool-call',
         toolCallId: call.id || fallbackToolCallId(index),
         toolName: call.function.name,
         input: parseToolInput(call.function.arguments),
-      };
-      toolCalls.push(part);
-      content.push(part);
+      });
     }
-    const finish = mapOpenAIFinishReason(choice.finish_reason);
-    return {
+    return buildChatResponse({
       content,
-      text,
-      toolCalls,
       // Chat Completions always reports usage on whole replies; a compatible server that does
       // not gets zeros, since the response shape needs a value.
       usage: completion.usage ? convertOpenAIUsage(completion.usage) : emptyUsage(),
-      finishReason: finish.finishReason,
-      rawFinishReason: finish.rawFinishReason,
+      ...mapOpenAIFinishReason(choice.finish_reason),
       responseModel: completion.model || undefined,
-    };
+    });
   }
 
-  /** Runs one non-streaming call under a CallDeadline; every failure leaves as a ProviderError. */
-  private async withDeadline<T>(
-    model: string | undefined,
-    options: CallOptions,
-    call: (client: OpenAI, signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    // Without streaming no byte arrives before the whole reply, so the idle timeout is the
-    // limit on the whole call.
-    const deadline = new CallDeadline(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, options.signal);
-    try {
-      const client = await this.getClient();
-      deadline.touch();
-      return await call(client, deadline.signal);
-    } catch (error) {
-      throw classifySdkError(error, this.errorContext(model), deadline);
-    } finally {
-      deadline.dispose();
-    }
+  private deadlineSetup(model: string | undefined, options: CallOptions): DeadlineCallSetup<OpenAI> {
+    return { options, connect: () => this.getClient(), classify: (error, deadline) => this.classify(error, model, deadline) };
   }
 
-  private errorContext(model: string | undefined): HttpErrorContext {
-    return { provider: this.id, providerName: this.name, model, secrets: [this.apiKey] };
+  private classify(error: unknown, model: string | undefined, deadline: CallDeadline): ProviderError {
+    const context: HttpErrorContext = { provider: this.id, providerName: this.name, model, secrets: [this.apiKey] };
+    // Only a stream carries an error inside a 200 reply; other calls' errors never match.
+    const streamErrorBody = openaiStreamErrorBody(error);
+    if (streamErrorBody) return providerErrorFromStreamError(streamErrorBody, context, error);
+    return classifySdkError(error, context, deadline);
   }
 
   private async getClient(): Promise<OpenAI> {

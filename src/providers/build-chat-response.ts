@@ -1,0 +1,24 @@
+import type { ChatResponse } from '../model/chat-response.js';
+
+/** A vendor's finish reason in our vocabulary, with the vendor's own value kept beside it. */
+export type MappedFinishReason = Pick<ChatResponse, 'finishReason' | 'rawFinishReason'>;
+
+/** What an adapter reads off a whole reply; the rest of a ChatResponse follows from it. */
+export type ChatResponseParts = Omit<ChatResponse, 'text' | 'toolCalls'>;
+
+/**
+ * A ChatResponse from the parts of a whole reply. `text` and `toolCalls` are derived from
+ * `content` here, so they can never disagree with it.
+ */
+export function buildChatResponse(parts: ChatResponseParts): ChatResponse {
+  const { content } = parts;
+  return {
+    content,
+    text: content.map((part) => (part.type === 'text' ? part.text : '')).join(''),
+    toolCalls: content.filter((part) => part.type === 'tool-call'),
+    usage: parts.usage,
+    finishReason: parts.finishReason,
+    rawFinishReason: parts.rawFinishReason,
+    responseModel: parts.responseModel,
+  };
+}
