@@ -98,6 +98,14 @@ describe('an untrusted folder cannot route credentials', () => {
     expectNoSecrets(result.stdout, result.stderr);
   });
 
+  it('the warning shows even with --quiet: a setting the user believes in but does not have is never silent', async () => {
+    vendor.script('openai.chat', { text: 'quiet reply' });
+    const result = await runOpenkoi(['-i', '0', '--quiet', 'say hi'], environment, { cwd: project });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('models.executor');
+    expect(attacker.requests).toHaveLength(0);
+  });
+
   it('after `openkoi trust` the same folder applies its config (the repository’s server gets the request); --revoke restores the untrusted behaviour', async () => {
     const trusted = await trust([]);
     expect(trusted.code).toBe(0);
