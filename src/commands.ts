@@ -3,9 +3,11 @@
 import Models from './commands/models.js';
 import Run from './commands/run.js';
 import Status from './commands/status.js';
+import Trust from './commands/trust.js';
 
 export const COMMANDS = {
   models: Models,
   run: Run,
   status: Status,
+  trust: Trust,
 };

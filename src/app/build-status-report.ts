@@ -41,6 +41,14 @@ export interface StatusReport {
   cooling: CoolingCandidate[];
   /** Spend since local midnight. */
   today: SpendLine;
+  /** The current folder: trusted or not, and the project config keys that untrusted leaves out. */
+  workspace?: WorkspaceStatus;
+}
+
+export interface WorkspaceStatus {
+  path: string;
+  trusted: boolean;
+  ignoredKeys: string[];
 }
 
 export interface StatusInput {
@@ -52,6 +60,8 @@ export interface StatusInput {
   now: Date;
   /** Where credentials are looked for; defaults to this process's HOME and OPENKOI_HOME. */
   discovery?: DiscoveryContext;
+  /** The workspace trust decision (app/resolve-workspace-trust.ts). */
+  workspace?: WorkspaceStatus;
 }
 
 /**
@@ -86,6 +96,7 @@ export function buildStatusReport(input: StatusInput): StatusReport {
     ...(rolesProblem ? { rolesProblem } : {}),
     cooling,
     today,
+    ...(input.workspace ? { workspace: input.workspace } : {}),
   };
 }
 

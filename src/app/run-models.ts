@@ -1,4 +1,6 @@
 import { listAvailableModels } from '../auth/list-available-models.js';
+import { loadConfig } from '../config/load-config.js';
+import { decideWorkspaceTrust, untrustedWorkspaceWarning } from './resolve-workspace-trust.js';
 import { renderModelList } from '../ui/render-model-list.js';
 import { EXIT } from './exit-codes.js';
 
@@ -7,6 +9,7 @@ export interface RunModelsInput {
   configPath?: string;
   json: boolean;
   environment?: NodeJS.ProcessEnv;
+  workspace?: string;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }
@@ -14,10 +17,21 @@ export interface RunModelsInput {
 /** `openkoi models`: returns the exit code. */
 export async function runModels(input: RunModelsInput): Promise<number> {
   try {
+    const environment = input.environment ?? process.env;
+    const workspace = input.workspace ?? process.cwd();
+    // `models` calls each provider's list endpoint: an untrusted folder's [providers] must not
+    // point those calls (and their keys) elsewhere. It never asks; `openkoi trust` does.
+    const trust = decideWorkspaceTrust({
+      workspace,
+      environment,
+      load: (trusted) => loadConfig({ environment, workspace, trusted, ...(input.configPath ? { explicitPath: input.configPath } : {}) }),
+    });
+    const trustWarning = untrustedWorkspaceWarning(trust);
+    if (trustWarning) input.stderr.write(`openkoi: warning: ${trustWarning}\n`);
     const lists = await listAvailableModels({
-      ...(input.environment ? { environment: input.environment } : {}),
+      environment,
+      config: trust.loaded.config,
       ...(input.provider ? { provider: input.provider } : {}),
-      ...(input.configPath ? { configPath: input.configPath } : {}),
       onWarning: (message) => input.stderr.write(`openkoi: warning: ${message}\n`),
     });
     input.stdout.write(input.json ? `${JSON.stringify({ providers: lists }, null, 2)}\n` : renderModelList(lists));

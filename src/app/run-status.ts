@@ -8,6 +8,7 @@ import { EXIT } from './exit-codes.js';
 import { InvalidSinceError, parseSince } from '../usage/parse-since.js';
 import { renderStatus, renderUsageReport } from '../ui/render-status.js';
 import { buildStatusReport } from './build-status-report.js';
+import { decideWorkspaceTrust, untrustedWorkspaceWarning } from './resolve-workspace-trust.js';
 import { buildUsageReport } from '../usage/usage-report.js';
 
 export interface RunStatusInput {
@@ -31,11 +32,21 @@ export function runStatus(input: RunStatusInput): number {
   let database: Database | undefined;
   try {
     const since = input.costs ? parseSince(input.since ?? '30d', now) : undefined;
-    const { config } = loadConfig({
+    // Status never asks: it reports the trust list's decision and what it leaves out.
+    const trust = decideWorkspaceTrust({
+      workspace: input.workspace ?? process.cwd(),
       environment,
-      ...(input.workspace ? { workspace: input.workspace } : {}),
-      ...(input.configPath ? { explicitPath: input.configPath } : {}),
+      load: (trusted) =>
+        loadConfig({
+          environment,
+          trusted,
+          ...(input.workspace ? { workspace: input.workspace } : {}),
+          ...(input.configPath ? { explicitPath: input.configPath } : {}),
+        }),
     });
+    const trustWarning = untrustedWorkspaceWarning(trust);
+    if (trustWarning) input.stderr.write(`openkoi: warning: ${trustWarning}\n`);
+    const { config } = trust.loaded;
     // No database yet means nothing was ever recorded; status does not create one to say so.
     const path = databasePath(environment);
     database = existsSync(path) ? openDatabase(path) : undefined;
@@ -43,7 +54,14 @@ export function runStatus(input: RunStatusInput): number {
       const report = database ? buildUsageReport(database, since, now) : buildUsageReportWithoutDatabase(since, now);
       input.stdout.write(input.json ? JSON.stringify(report, null, 2) + '\n' : renderUsageReport(report));
     } else {
-      const report = buildStatusReport({ config, entries: resolveProviderEntries(config), environment, database, now });
+      const report = buildStatusReport({
+        config,
+        entries: resolveProviderEntries(config),
+        environment,
+        database,
+        now,
+        workspace: { path: trust.workspace, trusted: trust.trusted, ignoredKeys: trust.ignoredKeys },
+      });
       input.stdout.write(input.json ? JSON.stringify(report, null, 2) + '\n' : renderStatus(report));
     }
     return EXIT.ok;

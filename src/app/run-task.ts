@@ -18,6 +18,7 @@ import { resolveRoleModelsWithDefault } from '../routing/choose-default-model.js
 import { askOnTerminal } from './ask-for-first-provider.js';
 import { createCredentialFinder, discoveryContext } from '../auth/discover-credentials.js';
 import { CoalescingWriter } from '../ui/coalescing-writer.js';
+import { confirmWorkspaceTrust, TrustQuestionInterrupted } from '../ui/confirm-workspace-trust.js';
 import { EXIT } from './exit-codes.js';
 import { Progress } from '../ui/progress.js';
 import { attemptPricer } from '../usage/price-attempt.js';
@@ -29,6 +30,7 @@ import { loadSkills, loadSoul, skillSources } from '../engine/skills/load-skills
 import type { Skill } from '../engine/skills/skill.js';
 import type { TaskSummary } from '../engine/task-summary.js';
 import { NO_TOOLS, type ToolRunner } from '../engine/tool-runner.js';
+import { resolveWorkspaceTrust, untrustedWorkspaceWarning, type ConfirmTrust } from './resolve-workspace-trust.js';
 
 export interface RunTaskInput {
   task: string;
@@ -47,6 +49,11 @@ export interface RunTaskInput {
   tools?: ToolRunner;
   /** Prices an attempt in USD; defaults to the price catalog with `[pricing]` overrides. */
   priceAttempt?: PriceAttempt;
+  /**
+   * Asks whether to trust an untrusted workspace. Default: the terminal question when stdin and
+   * stderr are both terminals, else nobody is asked (the run is untrusted and warns). Tests inject one.
+   */
+  confirmTrust?: ConfirmTrust;
 }
 
 /** The one map from the engine's task outcomes to exit codes (README's table). */
@@ -75,7 +82,20 @@ export async function runTask(input: RunTaskInput): Promise<number> {
   }
   let database: Database | undefined;
   try {
-    const { config } = loadConfig({ environment, flags: input.flags, workspace, ...(input.configPath ? { explicitPath: input.configPath } : {}) });
+    // Trust is decided once per run, before anything reads the workspace's config; `trust.trusted`
+    // is the decision everything else that reads the workspace's files (tools, MCP) follows.
+    const confirm = confirmTrustFor(input);
+    const trust = await resolveWorkspaceTrust({
+      workspace,
+      environment,
+      load: (trusted) => loadConfig({ environment, flags: input.flags, workspace, trusted, ...(input.configPath ? { explicitPath: input.configPath } : {}) }),
+      ...(confirm ? { confirm } : {}),
+    });
+    if (trust.answered === 'trusted') progress.line('trust', `trusted ${trust.workspace} (undo: openkoi trust --revoke ${trust.workspace})`);
+    const trustWarning = untrustedWorkspaceWarning(trust);
+    // Shown even with --quiet: a setting the user believes in but does not have is never silent.
+    if (trustWarning) input.stderr.write(`openkoi: warning: ${trustWarning}\n`);
+    const { config } = trust.loaded;
     const entries = resolveProviderEntries(config);
     // Credentials in PROVIDERS.md's discovery order; a default model (probe, setup picker) only when none is set.
     const discovery = discoveryContext(environment, (message) => progress.line('warn', message));
@@ -204,6 +224,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     );
     return exitCode;
   } catch (error) {
+    // Ctrl-C at the trust question: nothing ran, nothing to say.
+    if (error instanceof TrustQuestionInterrupted) return EXIT.interrupted;
     if (error instanceof ConfigError || error instanceof ModelRefError) {
       progress.error(error.message);
       return EXIT.usage;
@@ -222,6 +244,14 @@ export async function runTask(input: RunTaskInput): Promise<number> {
   } finally {
     database?.close();
   }
+}
+
+/** The trust question: injected, or on a terminal (stdin and stderr both TTYs), or nobody. */
+function confirmTrustFor(input: RunTaskInput): ConfirmTrust | undefined {
+  if (input.confirmTrust) return input.confirmTrust;
+  const stdin = input.stdin;
+  if (!stdin?.isTTY || !input.stderr.isTTY) return undefined;
+  return (question) => confirmWorkspaceTrust({ input: stdin, output: input.stderr }, question);
 }
 
 function exitCodeFor(result: LoopResult): number {

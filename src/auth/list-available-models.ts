@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/load-config.js';
+import type { OpenkoiConfig } from '../config/config-schema.js';
 import { listModels, type ProviderModelList } from '../providers/list-models.js';
 import { pickBestOllamaModel } from '../providers/ollama/pick-best-ollama-model.js';
 import { findProviderEntry } from '../providers/provider-catalog.js';
@@ -8,16 +8,17 @@ import { discoverProviders } from './discover-providers.js';
 
 export interface ListAvailableModelsOptions {
   environment?: NodeJS.ProcessEnv;
-  configPath?: string;
+  /** The config, loaded by the caller with the workspace's trust decision (loadConfig). */
+  config: OpenkoiConfig;
   /** Only this provider (an id or alias). */
   provider?: string;
   onWarning?: (message: string) => void;
 }
 
 /** `openkoi models`: the models of every provider discovered on this machine. */
-export async function listAvailableModels(options: ListAvailableModelsOptions = {}): Promise<ProviderModelList[]> {
+export async function listAvailableModels(options: ListAvailableModelsOptions): Promise<ProviderModelList[]> {
   const environment = options.environment ?? process.env;
-  const { config } = loadConfig({ environment, ...(options.configPath ? { explicitPath: options.configPath } : {}) });
+  const config = options.config;
   let entries = resolveProviderEntries(config);
   if (options.provider) {
     const wanted = findProviderEntry(options.provider, entries);

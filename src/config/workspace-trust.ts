@@ -44,8 +44,13 @@ export function listTrustedWorkspaces(openkoiHome: string): string[] {
 
 /** Trusting a folder trusts everything below it, as trusting a project root does in Claude Code and Codex. */
 export function isWorkspaceTrusted(openkoiHome: string, workspace: string): boolean {
+  return trustedFolderCovering(openkoiHome, workspace) !== undefined;
+}
+
+/** The trusted folder that makes this one trusted (itself or an ancestor); undefined when none does. */
+export function trustedFolderCovering(openkoiHome: string, workspace: string): string | undefined {
   const target = canonicalWorkspace(workspace);
-  return listTrustedWorkspaces(openkoiHome).some((trusted) => isInside(target, trusted));
+  return listTrustedWorkspaces(openkoiHome).find((trusted) => isInside(target, trusted));
 }
 
 /** Adds a folder (canonical form); returns it. Already trusted: unchanged. */

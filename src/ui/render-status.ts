@@ -49,7 +49,15 @@ export function renderStatus(report: StatusReport): string {
     );
   }
   parts.push(`Today  ${formatCost(report.today)} · ${report.today.calls} calls · ${formatTokens(totalTokens(report.today))} tokens\n`);
+  if (report.workspace) parts.push(renderWorkspaceTrust(report.workspace));
   return parts.join('\n');
+}
+
+/** The folder's trust: what its project files may do here. */
+function renderWorkspaceTrust(workspace: NonNullable<StatusReport['workspace']>): string {
+  const state = workspace.trusted ? 'trusted' : 'not trusted (its config applies only engine and output settings; `openkoi trust` to trust it)';
+  const ignored = workspace.ignoredKeys.length > 0 ? `\n  ignored here: ${workspace.ignoredKeys.join(', ')}` : '';
+  return `Workspace  ${workspace.path} · ${state}${ignored}\n`;
 }
 
 const SPEND_COLUMNS: TableColumn[] = [

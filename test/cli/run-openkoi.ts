@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,9 @@ export function runOpenkoi(
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      // The temporary home goes with the run: tests leave no folders behind.
+      if (typeof stdin === 'number') closeSync(stdin);
+      rmSync(home, { recursive: true, force: true });
       resolve({ code, stdout, stderr });
     });
     child.stdin?.end(options.stdin ?? '');

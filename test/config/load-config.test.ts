@@ -26,6 +26,8 @@ function load(environment: Record<string, string> = {}, flags = {}, explicitPath
     environment: { OPENKOI_HOME: home, ...environment },
     workspace,
     flags,
+    // These tests are about layering: the workspace is trusted (untrusted-project-config.test.ts covers the rest).
+    trusted: true,
     ...(explicitPath ? { explicitPath } : {}),
   });
 }
