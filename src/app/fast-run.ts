@@ -5,6 +5,8 @@
 import type { ManifestCommand } from '../ui/render-help.js';
 import { parseArgvWithManifest } from '../ui/parse-argv-with-manifest.js';
 
+export { routeCommandLine } from './route-command-line.js';
+
 export async function tryRunFast(argv: string[], command: ManifestCommand | undefined): Promise<boolean> {
   if (!command) return false;
   const parsed = parseArgvWithManifest(argv, command);
