@@ -43,7 +43,8 @@ export interface RunTaskInput {
   workspace?: string;
   /** Where the setup picker reads when no provider is found; absent: nobody to ask. */
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream;
+  /** A terminal (`isTTY`) sees -i 0's answer as it streams; anything else gets the answer once, when final. */
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   signal?: AbortSignal;
   tools?: ToolRunner;
@@ -155,11 +156,13 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       },
     });
 
-    // -i 0 streams straight to stdout: that output is the answer. With iterations, stdout gets
-    // only the best answer at the end; the live text goes to a watching terminal on stderr.
+    // stdout holds only the answer. -i 0 streams it to a terminal as it comes; a file or a pipe
+    // gets it once, when it is final, so a mid-stream fallback or a retried cut stream never
+    // leaves a partial reply in `answer.md`. With iterations stdout gets only the best answer at
+    // the end. Live text otherwise goes to stderr when a person watches it there.
     const executeOnly = settings.maxIterations === 0;
-    const streamToStdout = executeOnly && !input.json;
-    const streamToStderr = !executeOnly && !input.quiet && input.stderr.isTTY === true;
+    const streamToStdout = executeOnly && !input.json && input.stdout.isTTY === true;
+    const streamToStderr = !streamToStdout && !input.quiet && input.stderr.isTTY === true;
     const liveOutput = streamToStdout ? new CoalescingWriter(input.stdout) : streamToStderr ? new CoalescingWriter(input.stderr) : undefined;
     const stream = config.output?.stream ?? true;
     const result = await runIterationLoop({
@@ -188,12 +191,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
           // The partial text stays; the next model's output starts on a line of its own.
           if (streamToStderr || afterOutput) liveOutput?.endLine();
           else liveOutput?.flush();
-          progress.line(
-            'fallback',
-            afterOutput
-              ? `${formatModelRef(from)} failed mid-stream (${reason}); ${formatModelRef(to)} takes over and its output follows`
-              : `${formatModelRef(from)} failed (${reason}); trying ${formatModelRef(to)}`,
-          );
+          progress.line('fallback', modelSwitchLine(from, to, reason, afterOutput));
         },
       },
     });
@@ -217,6 +215,12 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       input.stdout.write(result.answer.endsWith('\n') ? result.answer : `${result.answer}\n`);
     }
     if (result.error) progress.error(result.error.message);
+    // Shown even with --quiet: exit 4 with nothing on stdout needs its reason.
+    if (result.decision === 'empty-answer') {
+      input.stderr.write(
+        `openkoi: warning: the executor's final answer is empty (a reply of only tool calls, or filtered to nothing)${result.answer !== undefined ? `; printed the best earlier answer (iteration ${result.bestIteration})` : '; nothing to print'}.\n`,
+      );
+    }
     const cost = meter.unpricedAttempts > 0 ? `≥ $${meter.costUsd.toFixed(4)} (some prices unknown)` : `$${meter.costUsd.toFixed(4)}`;
     progress.line(
       'done',
@@ -259,6 +263,15 @@ function exitCodeFor(result: LoopResult): number {
   // A provider that could not even be created (a missing key) is a setup problem, not a failed call.
   if (error instanceof ProviderError && error.kind === 'auth' && error.status === undefined) return EXIT.usage;
   return EXIT_FOR_OUTCOME[outcomeOf(result.decision)];
+}
+
+/** The `[fallback]` line: a retry of the same model is a retry, not a model taking over from itself. */
+export function modelSwitchLine(from: ModelRef, to: ModelRef, reason: string, afterOutput: boolean): string {
+  const same = formatModelRef(from) === formatModelRef(to);
+  if (same) return `${formatModelRef(from)} failed${afterOutput ? ' mid-stream' : ''} (${reason}); retrying it${afterOutput ? ', the reply starts over' : ''}`;
+  return afterOutput
+    ? `${formatModelRef(from)} failed mid-stream (${reason}); ${formatModelRef(to)} takes over and its output follows`
+    : `${formatModelRef(from)} failed (${reason}); trying ${formatModelRef(to)}`;
 }
 
 /** Which candidate really served each role (it differs from the configured one after a fallback). */

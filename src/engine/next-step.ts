@@ -44,6 +44,8 @@ export function nextStep(ended: StepEnd, position: LoopPosition): Next {
 
 /** What a step that ended well says of the iteration by itself: 'continue' unless it settles it. */
 function verdictAfter(step: StepEnd['step'], position: LoopPosition): Decision {
+  // Nothing to judge and nothing to print: an empty answer ends the loop before an evaluator is paid to score it.
+  if (step === 'execute' && (position.iteration.output ?? '').trim() === '') return 'empty-answer';
   if (step === 'execute' && position.executeOnly) return 'executed';
   if (step !== 'evaluate') return 'continue';
   const score = position.iteration.evaluation?.score;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,10 +31,16 @@ export function runOpenkoi(
     stdinFile?: string;
     cwd?: string;
     timeoutMs?: number;
+    /** The user's config.toml, written into the temporary OPENKOI_HOME (and removed with it). */
+    config?: string;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const { home, openkoiHome } = temporaryHome();
+    if (options.config !== undefined) {
+      mkdirSync(openkoiHome, { recursive: true });
+      writeFileSync(join(openkoiHome, 'config.toml'), options.config);
+    }
     let stdin: 'pipe' | number = 'pipe';
     if (options.stdinFile !== undefined) {
       const path = join(home, 'stdin.txt');
