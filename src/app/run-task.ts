@@ -12,6 +12,7 @@ import { ProviderError } from '../providers/provider-error.js';
 import { providerIds } from '../providers/provider-catalog.js';
 import { resolveProviderEntries } from '../providers/resolve-provider-entries.js';
 import { buildRoleChains } from '../routing/build-role-chains.js';
+import { checkRoleProviders, describeUnavailable } from '../routing/check-role-providers.js';
 import { createGateway } from '../routing/create-gateway.js';
 import { ProviderPool } from '../routing/provider-pool.js';
 import { resolveRoleModelsWithDefault } from '../routing/choose-default-model.js';
@@ -130,6 +131,16 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       const fallbackText = fallbacks.length ? `, then ${fallbacks.map(formatModelRef).join(', ')}` : '';
       progress.line('model', `${role} ${formatModelRef(primary!)} (${pool.credentialDescription(primary!.provider) ?? 'no credential'})${fallbackText}`);
     }
+    // Preflight: every role this run uses can be served before anything is sent (exit 2 otherwise,
+    // README's "nothing was sent"); a fallback that cannot is only skipped, and said so.
+    const checks = await checkRoleProviders(chains, usedRoles, pool);
+    const unservable = checks.filter((check) => check.unservable);
+    if (unservable.length > 0) {
+      for (const check of unservable) for (const line of describeUnavailable(check)) progress.error(line);
+      progress.error(`Nothing was sent: the ${unservable.map((check) => check.role).join(', ')} role${unservable.length === 1 ? ' has' : 's have'} no model that can be reached.`);
+      return EXIT.usage;
+    }
+    for (const check of checks) for (const line of describeUnavailable(check)) progress.line('warn', `${line} (skipped)`);
 
     database = openDatabase(databasePath(environment));
     const store = new TaskStore(database);
