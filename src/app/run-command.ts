@@ -2,6 +2,7 @@ import { ConfigError } from '../config/config-error.js';
 import type { OpenkoiConfig } from '../config/config-schema.js';
 import { suggestModelRef } from '../model/model-ref.js';
 import { BUILTIN_PROVIDERS, findProviderEntry } from '../providers/provider-catalog.js';
+import { estimateTokens } from '../model/estimate-tokens.js';
 import { EXIT } from './exit-codes.js';
 import { parseNumberFlag } from './parse-number-flag.js';
 import { composeTask, readPipedInput } from '../ui/read-piped-input.js';
@@ -64,6 +65,15 @@ export function configFromRunFlags(flags: RunFlags): OpenkoiConfig {
   };
 }
 
+const LARGE_INPUT_BYTES = 1_000_000;
+
+/** Piped input over 1 MB is sent with every request of the task: say what that means in tokens. */
+export function largeInputWarning(piped: string): string | undefined {
+  const bytes = Buffer.byteLength(piped, 'utf8');
+  if (bytes <= LARGE_INPUT_BYTES) return undefined;
+  return `the piped input is ${(bytes / 1_000_000).toFixed(1)} MB, about ${estimateTokens(piped)} tokens (estimated at 4 characters a token); it goes into every request of this task.`;
+}
+
 /** `openkoi run`: flags and words in, exit code out. */
 export async function runFromFlags(flags: RunFlags, words: string[]): Promise<number> {
   let layer: OpenkoiConfig;
@@ -75,6 +85,8 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
     return EXIT.usage;
   }
   const piped = await readPipedInput(process.stdin, flags.stdin === true);
+  const large = piped === undefined ? undefined : largeInputWarning(piped);
+  if (large) process.stderr.write(`openkoi: warning: ${large}\n`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('interrupted')));
   // `openkoi ... | head`: once the reader is gone, stop the task (and the vendor's stream) quietly

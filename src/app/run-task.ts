@@ -23,6 +23,7 @@ import { confirmWorkspaceTrust, TrustQuestionInterrupted } from '../ui/confirm-w
 import { EXIT } from './exit-codes.js';
 import { Progress } from '../ui/progress.js';
 import { attemptPricer } from '../usage/price-attempt.js';
+import { findModelPrice } from '../usage/find-model-price.js';
 import { UsageRecorder } from '../usage/usage-recorder.js';
 import { AttemptLog } from '../engine/attempt-log.js';
 import { BudgetMeter, type PriceAttempt } from '../engine/budget-meter.js';
@@ -154,6 +155,18 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       },
       input.priceAttempt ?? attemptPricer(config.pricing),
     );
+    // Unknown prices count as unknown, not $0: the budget says where it cannot hold.
+    if (engine.max_cost_usd !== undefined) {
+      const candidates = new Map(usedRoles.flatMap((role) => chains[role].map((candidate) => [formatModelRef(candidate), candidate] as const)));
+      const pricing = config.pricing ? { pricing: config.pricing } : {};
+      const unpriced = [...candidates].filter(([, candidate]) => !findModelPrice(candidate, pricing).known).map(([reference]) => reference);
+      if (unpriced.length > 0) {
+        progress.line(
+          'budget',
+          `the cost budget ($${engine.max_cost_usd.toFixed(2)}) cannot be enforced for ${unpriced.join(', ')}: ${unpriced.length === 1 ? 'its price is' : 'their prices are'} unknown (set [pricing."provider/model"] input and output in USD per million tokens)`,
+        );
+      }
+    }
     const attempts = new AttemptLog();
     const gateway = createGateway({
       chains,

@@ -1,5 +1,5 @@
 import { ProviderError } from '../providers/provider-error.js';
-import type { BudgetMeter } from './budget-meter.js';
+import { BudgetRefusal, type BudgetMeter } from './budget-meter.js';
 import type { Decision } from './decision.js';
 import type { OpenIteration } from './iteration-ledger.js';
 import type { StepEnd } from './loop-steps.js';
@@ -63,6 +63,8 @@ function verdictAfter(step: StepEnd['step'], position: LoopPosition): Decision {
  */
 function failureDecision(error: Error, { signal, meter }: LoopPosition): Decision {
   if (signal?.aborted) return 'interrupted';
+  // A request refused (or a reply stopped) before it crossed a budget names the budget itself.
+  if (error instanceof BudgetRefusal) return error.stop;
   if (error instanceof ProviderError && error.kind === 'aborted' && meter.remainingMs === 0) return 'budget-time';
   return meter.exceeded() ?? 'failed';
 }

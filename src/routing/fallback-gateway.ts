@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { Role } from '../model/role.js';
+import { estimateInputTokens } from '../model/estimate-tokens.js';
 import { formatModelRef, type ModelRef } from '../model/model-ref.js';
 import type { StreamEvent } from '../model/stream-event.js';
 import type { Usage } from '../model/usage.js';
@@ -91,7 +92,7 @@ export class FallbackGateway implements ModelGateway {
     const run = this.startRun(role, options);
     for (;;) {
       const candidate = await run.pick();
-      const result = await run.attempt(candidate, 0, (provider, callOptions) => provider.chat({ ...request, model: candidate.model }, callOptions));
+      const result = await run.attempt(candidate, 0, (provider, callOptions) => provider.chat({ ...request, model: candidate.model }, callOptions), request);
       if (result.ok) {
         const { value: response } = result;
         run.recordSuccess(candidate, result.startedAt, result.waitedMs, response.usage, response.responseModel);
@@ -116,8 +117,11 @@ export class FallbackGateway implements ModelGateway {
         yield { type: 'model-switch', from: pendingSwitch.from, to: candidate, reason: pendingSwitch.reason, afterOutput: pendingSwitch.afterOutput };
         pendingSwitch = undefined;
       }
-      const result = await run.attempt(candidate, retrySame?.waitMs ?? 0, (provider, callOptions) =>
-        primeStream(provider.chatStream({ ...request, model: candidate.model }, callOptions)),
+      const result = await run.attempt(
+        candidate,
+        retrySame?.waitMs ?? 0,
+        (provider, callOptions) => primeStream(provider.chatStream({ ...request, model: candidate.model }, callOptions)),
+        request,
       );
       retrySame = undefined;
       yield* run.drainEvents();
@@ -129,6 +133,7 @@ export class FallbackGateway implements ModelGateway {
       const primed = result.value;
       yield { type: 'served-by', candidate };
       let finished = primed.done;
+      let failed = false;
       try {
         for (const event of primed.buffered) yield event;
         while (!finished) {
@@ -141,6 +146,7 @@ export class FallbackGateway implements ModelGateway {
           yield next.value;
         }
       } catch (error) {
+        failed = true;
         const decision = run.fail(candidate, result.startedAt, result.waitedMs, error, primed.usage);
         yield* run.drainEvents();
         if (decision.stop) throw decision.stop;
@@ -149,8 +155,10 @@ export class FallbackGateway implements ModelGateway {
         if (decision.retryWaitMs !== undefined) retrySame = { candidate, waitMs: decision.retryWaitMs };
         continue;
       } finally {
-        // The consumer may stop early; the vendor's stream must not stay open behind it.
+        // The consumer may stop early (a budget, an interrupt); the vendor's stream must not stay
+        // open behind it, and the attempt is recorded with whatever usage the vendor sent so far.
         if (!finished) await primed.iterator.return?.();
+        if (!finished && !failed) run.recordStopped(candidate, result.startedAt, result.waitedMs, primed.usage);
       }
       run.recordSuccess(candidate, result.startedAt, result.waitedMs, primed.usage, primed.responseModel);
       yield* run.drainEvents();
@@ -291,12 +299,20 @@ class ChainRun {
     candidate: ModelRef,
     initialWaitMs: number,
     send: (provider: ModelProvider, callOptions: CallOptions) => Promise<T>,
+    request?: RoleRequest,
   ): Promise<AttemptResult<T>> {
     let provider: ModelProvider;
     try {
       provider = await this.context.pool.get(candidate.provider);
     } catch (error) {
       return this.providerUnavailable(candidate, error);
+    }
+    if (request) {
+      const estimate = estimateInputTokens(request);
+      const oversized = this.refuseOversized(candidate, estimate);
+      if (oversized) return oversized;
+      // The caller's budget may refuse it too; its error ends the call, nothing sent.
+      this.context.options.beforeSend?.(candidate, estimate);
     }
     let nextWaitMs = initialWaitMs;
     let outcome: Decision | undefined;
@@ -360,6 +376,11 @@ class ChainRun {
     });
   }
 
+  /** A stream the caller stopped reading (a budget, an interrupt): recorded, neither failed nor cooled. */
+  recordStopped(candidate: ModelRef, startedAt: number, waitedMs: number, usage: Usage | undefined): void {
+    this.record({ candidate, startedAt, waitedMs, outcome: 'error', errorKind: 'aborted', message: 'the caller stopped reading the reply', ...(usage ? { usage } : {}) });
+  }
+
   private decide(candidate: ModelRef, error: ProviderError): Decision {
     const { role, policy, clock } = this.context;
     const reason = `${formatModelRef(candidate)}: ${kindLabel(error.kind)}${error.status !== undefined ? ` (HTTP ${error.status})` : ''}`;
@@ -384,6 +405,25 @@ class ChainRun {
     }
     this.coolDown(candidate, error, now + Math.max(MINIMUM_COOLDOWN_MS, retryAfterMs ?? policy.defaultCooldownMs), now);
     return { reason };
+  }
+
+  /**
+   * A request whose estimated input alone exceeds the candidate's known context window is not
+   * sent: it is the context-length error the vendor would answer, without paying for the round trip.
+   */
+  private refuseOversized(candidate: ModelRef, estimatedInputTokens: number): AttemptResult<never> | undefined {
+    const window = this.context.contextWindowOf(candidate);
+    if (window === undefined || estimatedInputTokens <= window) return undefined;
+    const key = formatModelRef(candidate);
+    const error = new ProviderError(
+      `Not sent: the ${this.context.role} request is about ${estimatedInputTokens} input tokens (estimated at 4 characters a token), more than ${key}'s context window of ${window} tokens.`,
+      { kind: 'context-length', provider: candidate.provider, model: candidate.model },
+    );
+    const now = this.context.clock.now();
+    this.record({ candidate, startedAt: now, waitedMs: 0, outcome: 'skipped', errorKind: 'context-length', message: error.message });
+    this.lastErrors.set(key, error);
+    const decision = this.decideContextLength(candidate, error, `${key}: ${kindLabel('context-length')} (estimated, not sent)`);
+    return { ok: false, ...(decision.stop ? { stop: decision.stop } : {}), reason: decision.reason };
   }
 
   /** Moves on only to candidates whose window is known to be larger; never cools anything down. */

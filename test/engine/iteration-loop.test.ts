@@ -110,10 +110,20 @@ describe('budgets stop the loop', () => {
 
   it('a cost budget stops once the priced attempts reach it', async () => {
     script(planReply(['a']), { text: 'one' }, judgeReply(0.5), planReply(['b']), { text: 'two' }, judgeReply(0.9));
-    const { result } = await runLoop(fake, 'task', { budgets: { maxCostUsd: 0.025 }, priceAttempt: () => 0.01 });
+    const { result } = await runLoop(fake, 'task', { budgets: { maxCostUsd: 0.03 }, priceAttempt: () => 0.01 });
     expect(result.decision).toBe('budget-cost');
     expect(result.answer).toBe('one');
     expect(fake.requestsTo('openai.chat')).toHaveLength(3);
+  });
+
+  it('a request whose estimated cost would cross what is left is not sent', async () => {
+    // $0.01 a call: $0.02 spent after planner and executor, and the judge's $0.01 would cross $0.025.
+    script(planReply(['a']), { text: 'one' }, judgeReply(0.5));
+    const { result } = await runLoop(fake, 'task', { budgets: { maxCostUsd: 0.025 }, priceAttempt: () => 0.01 });
+    expect(result.decision).toBe('budget-cost');
+    expect(result.error?.message).toMatch(/Not sent: the evaluator request/);
+    expect(result.answer).toBe('one');
+    expect(fake.requestsTo('openai.chat')).toHaveLength(2);
   });
 
   it('a time budget aborts a call in flight and stops', async () => {
