@@ -196,3 +196,21 @@ describe('a reader that stops early (openkoi ... | head) ends the task quietly',
     expect(code, stderr).toBe(0);
   });
 });
+
+describe("each iteration's progress line shows the top finding's text", () => {
+  it('the most severe finding is named, not only counted', async () => {
+    fake.script('openai.chat', planReply(['a']), { text: 'first' }, planReply(['b']), { text: 'second' });
+    fake.script(
+      'anthropic.messages',
+      judgeReply(0.5, [
+        { severity: 'suggestion', message: 'Use shorter sentences' },
+        { severity: 'blocker', message: 'The second half of the task is missing', fix: 'Do it' },
+      ]),
+      judgeReply(0.9),
+    );
+    const result = await runOpenkoi([...ROLES, 'Do it'], environment);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('[iter 1] score 0.50 (2 findings, 1 blocker) → continue · top finding (blocker): The second half of the task is missing\n');
+    expect(result.stderr).toContain('[iter 2] score 0.90 → accept\n');
+  });
+});
