@@ -20,7 +20,7 @@ async function main() {
     return;
   }
   // A typo of a command (`openkoi stauts`) is a usage error, not a paid task (src/app/route-command-line.ts).
-  const { routeCommandLine, tryRunFast } = await import('../dist/fast-run.js');
+  const { routeCommandLine, tryRunFast, tryStatusFast } = await import('../dist/fast-run.js');
   const route = routeCommandLine(argv, manifest);
   if (route.kind === 'usage-error') {
     process.stderr.write(`openkoi: ${route.message}\n`);
@@ -29,6 +29,7 @@ async function main() {
   }
   const args = route.args;
   if (args[0] === 'run' && (await tryRunFast(args.slice(1), manifest.commands.run))) return;
+  if (args[0] === 'status' && (await tryStatusFast(args.slice(1), manifest.commands.status))) return;
   const { main: runOclif } = await import('../dist/cli.js');
   await runOclif(args);
 }
