@@ -157,3 +157,50 @@ describe('a judge that scores no rubric dimension gives no score, never 0', () =
     expect(result.stderr).not.toContain('score 0.00');
   });
 });
+
+describe('more OPENKOI_* variables and flags, each to its behaviour', () => {
+  it('OPENKOI_PLANNER, OPENKOI_EXECUTOR and OPENKOI_EVALUATOR choose each role’s model', async () => {
+    fake.script('openai.chat', ...iteration('answer', 0.9));
+    const result = await runOpenkoi(['task'], { ...environment, OPENKOI_PLANNER: 'openai/env-p', OPENKOI_EXECUTOR: 'openai/env-e', OPENKOI_EVALUATOR: 'openai/env-j' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(models()).toEqual(['env-p', 'env-e', 'env-j']);
+  });
+
+  it('OPENKOI_EMBEDDER sets the embedder role (shown by openkoi status)', async () => {
+    const result = await runOpenkoi(['status', '--json'], { ...environment, OPENKOI_EMBEDDER: 'openai/text-embedding-3-large' });
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { roles: Array<{ role: string; model?: string }> };
+    expect(report.roles.find((role) => role.role === 'embedder')?.model).toBe('openai/text-embedding-3-large');
+  });
+
+  it('OPENKOI_MAX_TOKENS stops the task with exit 3 (token budget)', async () => {
+    fake.script('openai.chat', ...iteration('partial', 0.5), ...iteration('never', 0.9));
+    const result = await runOpenkoi([...ROLES, 'task'], { ...environment, OPENKOI_MAX_TOKENS: '20' });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain('token budget spent');
+  });
+
+  it('OPENKOI_MAX_DURATION_S is in seconds: a stalled reply is cut with exit 3 (budget-time)', async () => {
+    fake.script('openai.chat', { chunks: ['partial '], stallAfterEvents: 2 });
+    const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', 'task'], { ...environment, OPENKOI_MAX_DURATION_S: '1' });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain('[done] budget-time');
+  });
+
+  it.each([
+    ['-q', ['-q', '0.95'], {}],
+    ['OPENKOI_QUALITY', [], { OPENKOI_QUALITY: '0.95' }],
+  ])('%s raises the threshold: a 0.90 is not accepted (exit 4)', async (_label, flags, variables) => {
+    fake.script('openai.chat', ...iteration('good', 0.9));
+    const result = await runOpenkoi([...ROLES, '-i', '1', ...flags, 'task'], { ...environment, ...variables });
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toContain('[iter 1] score 0.90 → stop: iteration limit');
+  });
+
+  it('-q lowers it too: a 0.70 is accepted (exit 0)', async () => {
+    fake.script('openai.chat', ...iteration('fine', 0.7));
+    const result = await runOpenkoi([...ROLES, '-i', '1', '-q', '0.65', 'task'], environment);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('[iter 1] score 0.70 → accept');
+  });
+});
