@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
@@ -12,9 +13,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A fresh home: OPENKOI_HOME and HOME both inside a temporary directory. */
+// Homes a test made itself go when its file is done (runOpenkoi's own go when the run ends).
+const homes: string[] = [];
+afterAll(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
+/** A fresh home: OPENKOI_HOME and HOME both inside a temporary directory, removed after the test file. */
 export function temporaryHome(): { home: string; openkoiHome: string } {
   const home = mkdtempSync(join(tmpdir(), 'openkoi-cli-'));
+  homes.push(home);
   return { home, openkoiHome: join(home, '.openkoi') };
 }
 
