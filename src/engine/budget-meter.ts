@@ -36,6 +36,18 @@ function usd(value: number): string {
   return `$${value.toFixed(4)}`;
 }
 
+/** Time as the budgets see it; tests pass a controlled one so that no test waits for a real deadline. */
+export interface BudgetClock {
+  now(): number;
+  /** A signal that aborts after this many milliseconds. */
+  timeoutSignal(milliseconds: number): AbortSignal;
+}
+
+export const SYSTEM_BUDGET_CLOCK: BudgetClock = {
+  now: () => Date.now(),
+  timeoutSignal: (milliseconds) => AbortSignal.timeout(milliseconds),
+};
+
 /** Running totals of a task's model use, fed by every attempt the gateway reports. */
 export class BudgetMeter {
   usage: Usage = emptyUsage();
@@ -44,12 +56,21 @@ export class BudgetMeter {
   unpricedAttempts = 0;
   private readonly startedAt: number;
 
+  private readonly now: () => number;
+
   constructor(
     private readonly budgets: Budgets,
     private readonly priceAttempt: PriceAttempt | undefined,
-    private readonly now: () => number = Date.now,
+    private readonly clock: BudgetClock = SYSTEM_BUDGET_CLOCK,
   ) {
-    this.startedAt = now();
+    this.now = () => clock.now();
+    this.startedAt = this.now();
+  }
+
+  /** A signal that aborts a call in flight when the time budget runs out; undefined without one. */
+  deadlineSignal(): AbortSignal | undefined {
+    const remaining = this.remainingMs;
+    return remaining === undefined ? undefined : this.clock.timeoutSignal(Math.max(1, remaining));
   }
 
   add(attempt: AttemptRecord): void {

@@ -39,8 +39,7 @@ function taskAsPlan(task: string): Plan {
  * must fit in what is left).
  */
 function callOptions(input: LoopInput, role: Role): RoleCallOptions {
-  const remaining = input.meter.remainingMs;
-  const signals = [input.signal, remaining === undefined ? undefined : AbortSignal.timeout(Math.max(1, remaining))].filter(
+  const signals = [input.signal, input.meter.deadlineSignal()].filter(
     (signal): signal is AbortSignal => signal !== undefined,
   );
   return {

@@ -204,3 +204,12 @@ describe('more OPENKOI_* variables and flags, each to its behaviour', () => {
     expect(result.stderr).toContain('[iter 1] score 0.70 → accept');
   });
 });
+
+describe('the schema’s limits hold for flags', () => {
+  it('-i above 50 is a usage error, nothing sent', async () => {
+    const result = await runOpenkoi([...ROLES, '-i', '51', 'task'], environment);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/iterations.*at most 50/);
+    expect(fake.requests).toHaveLength(0);
+  });
+});

@@ -127,10 +127,30 @@ describe('budgets stop the loop', () => {
   });
 
   it('a time budget aborts a call in flight and stops', async () => {
+    // A controlled clock: time stands still until the executor's request reaches the vendor, then
+    // the budget's deadline passes (the clock jumps and the deadline signal fires). No real wait.
+    let now = 0;
+    const deadlines: AbortController[] = [];
+    const clock = {
+      now: () => now,
+      timeoutSignal: () => {
+        const controller = new AbortController();
+        deadlines.push(controller);
+        return controller.signal;
+      },
+    };
     script(planReply(['a']), { text: 'never arrives', delayMs: 10_000 });
-    const { result } = await runLoop(fake, 'task', { budgets: { maxDurationMs: 400 } });
+    const watch = setInterval(() => {
+      if (fake.requestsTo('openai.chat').length < 2) return;
+      clearInterval(watch);
+      now = 1_000;
+      for (const deadline of deadlines) deadline.abort(new Error('time budget'));
+    }, 5);
+    const { result } = await runLoop(fake, 'task', { budgets: { maxDurationMs: 400 }, clock });
+    clearInterval(watch);
     expect(result.decision).toBe('budget-time');
     expect(result.answer).toBeUndefined();
+    expect(requestedModels(fake)).toEqual(['planner-model', 'executor-model']);
   });
 });
 
