@@ -4,6 +4,7 @@ import { formatConfigIssues } from '../config/format-config-issues.js';
 import { suggestModelRef } from '../model/model-ref.js';
 import { BUILTIN_PROVIDERS, findProviderEntry } from '../providers/provider-catalog.js';
 import { EXIT } from './exit-codes.js';
+import { jsonError } from './json-error.js';
 import { parseNumberFlag } from './parse-number-flag.js';
 import { composeTask, readPipedInput } from '../ui/read-piped-input.js';
 import { runTask } from './run-task.js';
@@ -99,6 +100,7 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`openkoi: ${error.message}\n`);
+    if (flags.json === true) process.stdout.write(`${JSON.stringify(jsonError('usage', error.message, EXIT.usage))}\n`);
     return EXIT.usage;
   }
   for (const { variable, suggestion } of unknownVariables(process.env)) {

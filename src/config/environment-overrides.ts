@@ -71,7 +71,8 @@ export function unknownVariables(environment: NodeJS.ProcessEnv): Array<{ variab
     .filter((name) => name.startsWith('OPENKOI_') && !known.includes(name))
     .sort()
     .map((variable) => {
-      const suggestion = closestMatch(variable, known);
-      return suggestion ? { variable, suggestion } : { variable };
+      // Compared without the shared prefix, which would make every name look close.
+      const suffix = closestMatch(variable.slice('OPENKOI_'.length), known.map((name) => name.slice('OPENKOI_'.length)));
+      return suffix ? { variable, suggestion: `OPENKOI_${suffix}` } : { variable };
     });
 }
