@@ -131,7 +131,20 @@ describe('--json on a setup error prints a JSON error object on stdout', () => {
   });
 });
 
-describe('permission problems on OPENKOI_HOME say so, with the path, and exit 2', () => {
+/**
+ * Root is not stopped by modes, so as root the locked-out runs are made as `nobody`; that needs
+ * the built openkoi to be readable by nobody (a checkout under a 0700 /root is not).
+ */
+const asRoot = process.getuid?.() === 0;
+const nobodyCanRun =
+  !asRoot ||
+  (await new Promise<boolean>((resolve) => {
+    const probe = spawn(process.execPath, [BIN, '--version'], { cwd: '/tmp', uid: 65534, gid: 65534, stdio: 'ignore' });
+    probe.on('error', () => resolve(false));
+    probe.on('close', (code) => resolve(code === 0));
+  }));
+
+describe.skipIf(!nobodyCanRun)('permission problems on OPENKOI_HOME say so, with the path, and exit 2 (skipped only as root with a checkout nobody can read)', () => {
   /**
    * A home this user may not enter. Tests often run as root, whom modes do not stop: then the
    * run is made as `nobody`, for whom a root-owned 0700 folder is closed.
@@ -141,7 +154,6 @@ describe('permission problems on OPENKOI_HOME say so, with the path, and exit 2'
     homes.push(home);
     mkdirSync(openkoiHome, { recursive: true });
     writeFileSync(join(openkoiHome, 'openkoi.db'), '');
-    const asRoot = process.getuid?.() === 0;
     chmodSync(home, 0o755);
     chmodSync(openkoiHome, asRoot ? 0o700 : 0o000);
     return new Promise((resolve, reject) => {
