@@ -138,8 +138,10 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const checks = await checkRoleProviders(chains, usedRoles, pool);
     const unservable = checks.filter((check) => check.unservable);
     if (unservable.length > 0) {
-      for (const check of unservable) for (const line of describeUnavailable(check)) progress.error(line);
-      progress.error(`Nothing was sent: the ${unservable.map((check) => check.role).join(', ')} role${unservable.length === 1 ? ' has' : 's have'} no model that can be reached.`);
+      const lines = unservable.flatMap(describeUnavailable);
+      lines.push(`Nothing was sent: the ${unservable.map((check) => check.role).join(', ')} role${unservable.length === 1 ? ' has' : 's have'} no model that can be reached.`);
+      for (const line of lines) progress.error(line);
+      if (input.json) input.stdout.write(`${JSON.stringify(jsonError('credentials', lines.join('\n'), EXIT.usage))}\n`);
       return EXIT.usage;
     }
     for (const check of checks) for (const line of describeUnavailable(check)) progress.line('warn', `${line} (skipped)`);

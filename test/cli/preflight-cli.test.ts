@@ -26,6 +26,15 @@ describe('preflight: every role the run uses can be served before the first call
     expect(result.stdout).toBe('');
   });
 
+  it('with --json the preflight failure is one JSON error object on stdout', async () => {
+    const result = await runOpenkoi(['-m', 'openai/gpt-4.1', '--evaluator', 'anthropic/claude-sonnet-4-6', '--json', 'task'], environment);
+    expect(result.code, result.stderr).toBe(2);
+    const parsed = JSON.parse(result.stdout) as { error: { code: string; message: string; exitCode: number } };
+    expect(parsed.error).toMatchObject({ code: 'credentials', exitCode: 2 });
+    expect(parsed.error.message).toContain('ANTHROPIC_API_KEY');
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('an unknown provider in a role stops the run with exit 2, nothing sent', async () => {
     const result = await runOpenkoi(['-m', 'openai/gpt-4.1', '--planner', 'nosuch/model-x', 'task'], environment);
     expect(result.code, result.stderr).toBe(2);
