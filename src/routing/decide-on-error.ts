@@ -16,6 +16,8 @@ export type Decision = (
   reason: string;
   /** Set: the failed candidate cools down until then (a store keeps the later of two deadlines). */
   coolUntilMs?: number;
+  /** Set when the vendor asked for a longer cooldown than max_cooldown_s allows: says so. */
+  cooldownNote?: string;
   /** Candidates this call must not try again (a context-length error rules out smaller windows). */
   exclude?: readonly ModelRef[];
 };
@@ -63,10 +65,19 @@ export function decideOnError(candidate: ModelRef, error: unknown, input: Decisi
       reason,
       // The vendor said when it will take requests again: other processes should know at once,
       // even if this one waits it out on the same model.
-      ...(retryAfterMs !== undefined ? { coolUntilMs: now + retryAfterMs } : {}),
+      ...(retryAfterMs !== undefined ? cappedCooldown(now, retryAfterMs, policy) : {}),
     };
   }
-  return { action: 'switch', reason, coolUntilMs: now + Math.max(MINIMUM_COOLDOWN_MS, retryAfterMs ?? policy.defaultCooldownMs) };
+  return { action: 'switch', reason, ...cappedCooldown(now, Math.max(MINIMUM_COOLDOWN_MS, retryAfterMs ?? policy.defaultCooldownMs), policy) };
+}
+
+/** A cooldown of `forMs` from now, never longer than max_cooldown_s; a capped one says what the vendor asked for. */
+function cappedCooldown(now: number, forMs: number, policy: RetryPolicy): Pick<Decision, 'coolUntilMs' | 'cooldownNote'> {
+  if (forMs <= policy.maxCooldownMs) return { coolUntilMs: now + forMs };
+  return {
+    coolUntilMs: now + policy.maxCooldownMs,
+    cooldownNote: `the vendor asked for ${Math.ceil(forMs / 1000)} s; capped at max_cooldown_s = ${Math.round(policy.maxCooldownMs / 1000)} s`,
+  };
 }
 
 /** Moves on only to candidates whose window is known to be larger; never cools anything down. */

@@ -130,6 +130,8 @@ class ChainRun {
   /** Candidates this call will not try again: no provider (missing key) or too small a window. */
   private readonly excluded = new Set<string>();
   private readonly unavailable = new Map<string, ProviderError>();
+  /** Cooldowns this call capped at max_cooldown_s, and what the vendor had asked for. */
+  private readonly cooldownNotes = new Map<string, string>();
 
   constructor(private readonly context: ChainContext) {
     this.log = new AttemptLog(context.role, context.options.taskId, context.clock, context.onAttempt);
@@ -228,9 +230,10 @@ class ChainRun {
         untilMs: decision.coolUntilMs,
         errorKind: error.kind,
         ...(error.status !== undefined ? { status: error.status } : {}),
-        message: error.message,
+        message: decision.cooldownNote ? `${error.message} (${decision.cooldownNote})` : error.message,
         now,
       });
+      if (decision.cooldownNote) this.cooldownNotes.set(formatModelRef(candidate), decision.cooldownNote);
     }
     return decision;
   }
@@ -244,6 +247,8 @@ class ChainRun {
       if (error) entry.lastError = { kind: error.kind, ...(error.status !== undefined ? { status: error.status } : {}), message: error.message };
       else if (cooldown) entry.lastError = { kind: cooldown.errorKind, ...(cooldown.status !== undefined ? { status: cooldown.status } : {}), message: cooldown.message ?? '' };
       if (cooldown && cooldown.untilMs > now) entry.cooldownUntil = cooldown.untilMs;
+      const note = this.cooldownNotes.get(formatModelRef(candidate));
+      if (note) entry.cooldownNote = note;
       return entry;
     });
     return new AllCandidatesExhausted(this.context.role, candidates, [...this.log.attempts], now, reason);
