@@ -72,6 +72,7 @@ describe('LiteLLM regressions stay fixed', () => {
     const readBeforeTheWrite: CooldownStore = {
       get: (candidate) => (wrote ? shared.get(candidate) : undefined),
       active: (now) => (wrote ? shared.active(now) : []),
+      clear: (candidate) => shared.clear(candidate),
       coolDown: (candidate, request) => {
         wrote = true;
         return shared.coolDown(candidate, request);
