@@ -63,6 +63,17 @@ export class AttemptLog {
     });
   }
 
+  /** A request refused before sending (its estimated input exceeds the candidate's window): nothing sent, nothing cooled. */
+  recordRefused(candidate: ModelRef, error: ProviderError, now: number): void {
+    this.lastErrors.set(formatModelRef(candidate), error);
+    this.record({ candidate, startedAt: now, waitedMs: 0, outcome: 'skipped', errorKind: error.kind, message: error.message });
+  }
+
+  /** A stream the caller stopped reading (a budget, an interrupt): recorded with the usage so far, neither failed nor cooled. */
+  recordStopped(candidate: ModelRef, startedAt: number, waitedMs: number, usage: Usage | undefined): void {
+    this.record({ candidate, startedAt, waitedMs, outcome: 'error', errorKind: 'aborted', message: 'the caller stopped reading the reply', ...(usage ? { usage } : {}) });
+  }
+
   /** Once per call, and not for a candidate this call already tried (its error says more). */
   recordSkip(candidate: ModelRef, cooldown: Cooldown, now: number): void {
     const key = formatModelRef(candidate);
