@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../memory/database.js';
 
 /** A client token as stored: never the secret, only its hash. */
@@ -48,10 +49,17 @@ function hashOf(secret: string): string {
  * check reads the table, so a revocation from another process applies to the next request.
  */
 export class GatewayTokenStore {
+  // Prepared once: the check runs on every request.
+  private readonly byHash: BetterSqlite3.Statement<unknown[]>;
+  private readonly spendSince: BetterSqlite3.Statement<unknown[]>;
+
   constructor(
     private readonly database: Database,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.byHash = database.prepare('SELECT * FROM gateway_tokens WHERE token_hash = ?');
+    this.spendSince = database.prepare('SELECT COALESCE(SUM(cost_usd), 0) AS spent FROM usage WHERE source = ? AND at >= ?');
+  }
 
   /** Creates a token and returns its secret, which is not kept anywhere. */
   create(token: NewToken): string {
@@ -96,7 +104,7 @@ export class GatewayTokenStore {
   check(secret: string | undefined): TokenCheck {
     if (secret === undefined || secret === '') return { ok: false, reason: 'missing' };
     const presented = hashOf(secret);
-    const row = this.database.prepare('SELECT * FROM gateway_tokens WHERE token_hash = ?').get(presented) as TokenRow | undefined;
+    const row = this.byHash.get(presented) as TokenRow | undefined;
     if (!row || !timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(presented, 'hex'))) return { ok: false, reason: 'unknown' };
     if (row.revoked_at !== null) return { ok: false, reason: 'revoked' };
     if (row.expires_at !== null && row.expires_at <= this.now()) return { ok: false, reason: 'expired' };
@@ -105,9 +113,7 @@ export class GatewayTokenStore {
 
   /** USD spent through a token since it was created (calls of unknown price count nothing). */
   spentUsd(token: Pick<GatewayToken, 'name' | 'createdAt'>): number {
-    const row = this.database.prepare('SELECT COALESCE(SUM(cost_usd), 0) AS spent FROM usage WHERE source = ? AND at >= ?').get(token.name, token.createdAt) as {
-      spent: number;
-    };
+    const row = this.spendSince.get(token.name, token.createdAt) as { spent: number };
     return row.spent;
   }
 
