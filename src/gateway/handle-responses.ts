@@ -10,16 +10,18 @@ import { SseWriter } from './sse-writer.js';
 export async function handleResponses(context: RequestContext): Promise<void> {
   const model = context.body['model'];
   if (typeof model !== 'string' || model.trim() === '') invalidField('model', 'required: "provider/model" or an alias from [gateway.aliases].');
-  const { request, customTools } = roleRequestOfResponses(context.body);
+  const translated = roleRequestOfResponses(context.body);
+  const { request } = translated;
   const { gateway } = context.route(model);
+  if (translated.omittedTools.length > 0) context.response.setHeader('x-openkoi-omitted-tools', translated.omittedTools.join(', '));
   if (context.body['stream'] !== true) {
     const reply = await gateway.chat('executor', request, { signal: context.signal });
-    sendJson(context.response, 200, responseOf(reply, model, customTools));
+    sendJson(context.response, 200, responseOf(reply, model, translated));
     return;
   }
   context.holdStreamSlot();
   const sse = new SseWriter(context.response);
-  await pumpReplyStream(gateway.chatStream('executor', request, { signal: context.signal }), new ResponsesEventSink(sse, model, customTools), {
+  await pumpReplyStream(gateway.chatStream('executor', request, { signal: context.signal }), new ResponsesEventSink(sse, model, translated), {
     signal: context.signal,
     onStart: () => sse.open(),
   });

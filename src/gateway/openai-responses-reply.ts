@@ -2,7 +2,10 @@ import type { FinishReason } from '../model/finish-reason.js';
 import type { Usage } from '../model/usage.js';
 import type { GatewayChatResponse } from '../routing/model-gateway.js';
 import type { GatewayRequestError } from './client-error.js';
-import { CUSTOM_TOOL_ARGUMENT } from './openai-responses-request.js';
+import { CUSTOM_TOOL_ARGUMENT, type TranslatedResponsesRequest } from './openai-responses-request.js';
+
+/** What the reply needs to know of the client's tools: which are free-form, which sat in a namespace. */
+export type ClientTools = Pick<TranslatedResponsesRequest, 'customTools' | 'namespaces'>;
 import type { ReplySink } from './reply-sink.js';
 import type { SseWriter } from './sse-writer.js';
 import { isObject, randomId } from './translate-helpers.js';
@@ -26,9 +29,14 @@ function customInputOf(input: unknown): string {
   return typeof input === 'string' ? input : JSON.stringify(input ?? {});
 }
 
-function toolCallItem(toolCallId: string, toolName: string, input: unknown, customTools: ReadonlySet<string>, argumentsText?: string): OutputItem {
-  if (customTools.has(toolName)) return { type: 'custom_tool_call', id: randomId('ctc_'), call_id: toolCallId, name: toolName, input: customInputOf(input), status: 'completed' };
-  return { type: 'function_call', id: randomId('fc_'), call_id: toolCallId, name: toolName, arguments: argumentsText ?? JSON.stringify(input ?? {}), status: 'completed' };
+function toolCallItem(toolCallId: string, toolName: string, input: unknown, tools: ClientTools, argumentsText?: string): OutputItem {
+  if (tools.customTools.has(toolName)) return { type: 'custom_tool_call', id: randomId('ctc_'), call_id: toolCallId, name: toolName, input: customInputOf(input), status: 'completed' };
+  return functionCallItem(randomId('fc_'), toolCallId, toolName, argumentsText ?? JSON.stringify(input ?? {}), 'completed', tools);
+}
+
+function functionCallItem(id: string, callId: string, name: string, argumentsText: string, status: string, tools: ClientTools): OutputItem {
+  const namespace = tools.namespaces.get(name);
+  return { type: 'function_call', id, call_id: callId, name, ...(namespace !== undefined ? { namespace } : {}), arguments: argumentsText, status };
 }
 
 function messageItem(id: string, text: string, status: 'in_progress' | 'completed'): OutputItem {
@@ -71,14 +79,14 @@ function statusOf(reason: FinishReason): { status: string; incomplete_details: u
 }
 
 /** A whole reply as a Responses API `response`. */
-export function responseOf(reply: GatewayChatResponse, model: string, customTools: ReadonlySet<string>): Record<string, unknown> {
+export function responseOf(reply: GatewayChatResponse, model: string, tools: ClientTools): Record<string, unknown> {
   const output: OutputItem[] = [];
   for (const part of reply.content) {
     if (part.type === 'text') {
       const last = output.at(-1);
       if (last?.['type'] === 'message') ((last['content'] as Array<{ text: string }>)[0]!.text += part.text);
       else output.push(messageItem(randomId('msg_'), part.text, 'completed'));
-    } else output.push(toolCallItem(part.toolCallId, part.toolName, part.input, customTools));
+    } else output.push(toolCallItem(part.toolCallId, part.toolName, part.input, tools));
   }
   return responseObject({ id: randomId('resp_'), createdAt: Math.floor(Date.now() / 1000), model }, 'completed', output, { ...statusOf(reply.finishReason), usage: responsesUsageOf(reply.usage) });
 }
@@ -102,7 +110,7 @@ export class ResponsesEventSink implements ReplySink {
   constructor(
     private readonly sse: SseWriter,
     model: string,
-    private readonly customTools: ReadonlySet<string>,
+    private readonly tools: ClientTools,
   ) {
     this.shell = { id: randomId('resp_'), createdAt: Math.floor(Date.now() / 1000), model };
   }
@@ -121,7 +129,7 @@ export class ResponsesEventSink implements ReplySink {
 
   toolInputDelta(toolCallId: string, toolName: string, delta: string): void {
     // A custom tool's input is the string inside the JSON arguments: it is sent whole, once known.
-    if (this.customTools.has(toolName)) return;
+    if (this.tools.customTools.has(toolName)) return;
     const call = this.openCall(toolCallId, toolName);
     call.argumentsText += delta;
     this.event('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta });
@@ -130,8 +138,8 @@ export class ResponsesEventSink implements ReplySink {
   toolCall(toolCallId: string, toolName: string, input: unknown): void {
     this.ensureStarted();
     this.closeMessage();
-    if (this.customTools.has(toolName)) {
-      const item = toolCallItem(toolCallId, toolName, input, this.customTools);
+    if (this.tools.customTools.has(toolName)) {
+      const item = toolCallItem(toolCallId, toolName, input, this.tools);
       const index = this.output.length;
       this.output.push(item);
       this.event('response.output_item.added', { output_index: index, item: { ...item, input: '', status: 'in_progress' } });
@@ -146,7 +154,7 @@ export class ResponsesEventSink implements ReplySink {
       call.argumentsText = JSON.stringify(input ?? {});
       this.event('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta: call.argumentsText });
     }
-    const item = { type: 'function_call', id: call.id, call_id: toolCallId, name: toolName, arguments: call.argumentsText, status: 'completed' };
+    const item = functionCallItem(call.id, toolCallId, toolName, call.argumentsText, 'completed', this.tools);
     this.output[call.index] = item;
     this.openCalls.delete(toolCallId);
     this.event('response.function_call_arguments.done', { item_id: call.id, output_index: call.index, name: toolName, arguments: call.argumentsText });
@@ -198,7 +206,7 @@ export class ResponsesEventSink implements ReplySink {
       this.closeMessage();
       call = { id: randomId('fc_'), index: this.output.length, name: toolName, argumentsText: '' };
       this.openCalls.set(toolCallId, call);
-      const item = { type: 'function_call', id: call.id, call_id: toolCallId, name: toolName, arguments: '', status: 'in_progress' };
+      const item = functionCallItem(call.id, toolCallId, toolName, '', 'in_progress', this.tools);
       this.output.push(item);
       this.event('response.output_item.added', { output_index: call.index, item });
     }

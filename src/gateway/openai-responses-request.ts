@@ -12,12 +12,17 @@ export interface TranslatedResponsesRequest {
   request: RoleRequest;
   /** Names of the client's `custom` tools: their calls go back as `custom_tool_call` items. */
   customTools: ReadonlySet<string>;
+  /** Function tools that came inside a `namespace` tool, by name: their calls name it again. */
+  namespaces: ReadonlyMap<string, string>;
+  /** Hosted tools left out of the request (the gateway reports them in a header). */
+  omittedTools: readonly string[];
 }
 
 /**
  * A Responses API request as openkoi's request. The gateway keeps no conversation state, so
  * `previous_response_id` is refused; reasoning items in the input are left out (openkoi's messages
- * do not carry them, and their encrypted content is readable only by OpenAI); hosted tools are refused.
+ * do not carry them, and their encrypted content is readable only by OpenAI); hosted tools are left
+ * out and reported, `namespace` tools are offered flat.
  */
 export function roleRequestOfResponses(body: Record<string, unknown>): TranslatedResponsesRequest {
   if (body['previous_response_id'] !== undefined && body['previous_response_id'] !== null) {
@@ -28,8 +33,8 @@ export function roleRequestOfResponses(body: Record<string, unknown>): Translate
   const choice = body['tool_choice'];
   if (choice !== undefined && choice !== 'auto' && choice !== 'none') invalidField('tool_choice', 'only "auto" and "none" are supported by the gateway.');
 
-  const customTools = new Set<string>();
-  const tools = body['tools'] === undefined || choice === 'none' ? undefined : convertTools(body['tools'], customTools);
+  const context: ToolContext = { customTools: new Set(), namespaces: new Map(), omittedTools: [] };
+  const tools = body['tools'] === undefined || choice === 'none' ? undefined : convertTools(body['tools'], context);
   const messages: Message[] = [];
   const instructions = body['instructions'];
   if (typeof instructions === 'string' && instructions !== '') messages.push({ role: 'system', content: instructions });
@@ -48,28 +53,46 @@ export function roleRequestOfResponses(body: Record<string, unknown>): Translate
   }
   if (typeof body['temperature'] === 'number') request.temperature = body['temperature'];
   if (typeof body['prompt_cache_key'] === 'string') request.promptCacheKey = body['prompt_cache_key'];
-  return { request, customTools };
+  return { request, customTools: context.customTools, namespaces: context.namespaces, omittedTools: context.omittedTools };
 }
 
-function convertTools(tools: unknown, customTools: Set<string>): ToolDefinition[] {
-  if (!Array.isArray(tools)) invalidField('tools', 'an array of tools.');
-  return tools.map((tool, index) => {
-    const field = `tools[${index}]`;
-    if (!isObject(tool)) invalidField(field, 'a tool object.');
-    if (typeof tool['name'] !== 'string' || tool['name'] === '') {
-      invalidField(tool['type'] === 'function' || tool['type'] === 'custom' ? `${field}.name` : `${field}.type`, tool['type'] === 'function' || tool['type'] === 'custom' ? 'required.' : `hosted tool "${String(tool['type'])}" is not supported by the gateway.`);
+interface ToolContext {
+  customTools: Set<string>;
+  namespaces: Map<string, string>;
+  omittedTools: string[];
+}
+
+function convertTools(tools: unknown, context: ToolContext, field = 'tools', namespace?: string): ToolDefinition[] {
+  if (!Array.isArray(tools)) invalidField(field, 'an array of tools.');
+  return tools.flatMap((tool, index): ToolDefinition[] => {
+    const at = `${field}[${index}]`;
+    if (!isObject(tool)) invalidField(at, 'a tool object.');
+    const type = tool['type'];
+    if (type === 'namespace' && namespace === undefined) {
+      // A group of function tools (Codex's sub-agent tools): offered flat; calls name their namespace again.
+      if (typeof tool['name'] !== 'string') invalidField(`${at}.name`, 'required.');
+      return convertTools(tool['tools'], context, `${at}.tools`, tool['name']);
     }
+    if (type !== 'function' && type !== 'custom') {
+      // A hosted tool (web_search, file_search, ...) runs at OpenAI; no other vendor can serve it.
+      // It is an offer, not content: the reply comes without it, and the omission is reported
+      // in the x-openkoi-omitted-tools header rather than refusing the whole request.
+      context.omittedTools.push(typeof tool['name'] === 'string' ? tool['name'] : String(type));
+      return [];
+    }
+    if (typeof tool['name'] !== 'string' || tool['name'] === '') invalidField(`${at}.name`, 'required.');
+    if (namespace !== undefined) context.namespaces.set(tool['name'], namespace);
     const description = typeof tool['description'] === 'string' ? tool['description'] : '';
-    if (tool['type'] === 'function') {
-      return { name: tool['name'], description, inputSchema: isObject(tool['parameters']) ? tool['parameters'] : { type: 'object', properties: {} } };
+    if (type === 'function') {
+      return [{ name: tool['name'], description, inputSchema: isObject(tool['parameters']) ? tool['parameters'] : { type: 'object', properties: {} } }];
     }
-    if (tool['type'] === 'custom') {
-      // A free-form tool (Codex's apply_patch): one string argument carries the raw text; its
-      // grammar, when given, travels in the argument's description for the model to follow.
-      customTools.add(tool['name']);
-      const format = tool['format'];
-      const grammar = isObject(format) && typeof format['definition'] === 'string' ? ` Follow this ${String(format['syntax'] ?? '')} grammar:\n${format['definition']}` : '';
-      return {
+    // A free-form tool (Codex's apply_patch): one string argument carries the raw text; its
+    // grammar, when given, travels in the argument's description for the model to follow.
+    context.customTools.add(tool['name']);
+    const format = tool['format'];
+    const grammar = isObject(format) && typeof format['definition'] === 'string' ? ` Follow this ${String(format['syntax'] ?? '')} grammar:\n${format['definition']}` : '';
+    return [
+      {
         name: tool['name'],
         description,
         inputSchema: {
@@ -78,9 +101,8 @@ function convertTools(tools: unknown, customTools: Set<string>): ToolDefinition[
           required: [CUSTOM_TOOL_ARGUMENT],
           additionalProperties: false,
         },
-      };
-    }
-    invalidField(`${field}.type`, `hosted tool "${String(tool['type'])}" is not supported by the gateway.`);
+      },
+    ];
   });
 }
 

@@ -145,6 +145,23 @@ describe('the openai SDK (as Codex CLI) uses the Responses API through openkoi s
     expect(failed.response.error?.code).toBe('server_error');
   });
 
+  it('takes Codex tool lists: namespace tools offered flat (calls name the namespace), hosted tools left out and reported', async () => {
+    gateway.fake.script('openai.chat', { toolCalls: [{ id: 'call_a', name: 'spawn_agent', arguments: { task: 'x' } }] });
+    const namespace = {
+      type: 'namespace',
+      name: 'multi_agent_v1',
+      description: 'Sub-agents',
+      tools: [{ type: 'function', name: 'spawn_agent', description: 'Spawn', strict: false, parameters: { type: 'object', properties: { task: { type: 'string' } } } }],
+    };
+    const { data, response } = await gateway
+      .openai()
+      .responses.create({ model: 'openai/gpt-5.2', input: 'Go', tools: [shellTool, namespace as never, { type: 'web_search' } as never] })
+      .withResponse();
+    expect(response.headers.get('x-openkoi-omitted-tools')).toBe('web_search');
+    expect(gateway.fake.requestsTo('openai.chat')[0]!.body.tools.map((tool: any) => tool.function.name)).toEqual(['shell', 'spawn_agent']);
+    expect(data.output[0]).toMatchObject({ type: 'function_call', name: 'spawn_agent', namespace: 'multi_agent_v1', call_id: 'call_a' });
+  });
+
   it('refuses previous_response_id: the gateway keeps no state', async () => {
     const error = (await gateway
       .openai()
