@@ -10,6 +10,9 @@ import { GATEWAY_ROUTES, type RouteHandler } from './gateway-routes.js';
 import type { GatewayToken, GatewayTokenStore } from './token-store.js';
 import { clientErrorOf } from './upstream-error.js';
 
+/** The base URLs clients are given; a HEAD or GET there says the gateway is up. */
+const BASE_PATHS: ReadonlySet<string> = new Set(['/', '/anthropic', '/anthropic/', '/openai', '/openai/', '/openai/v1', '/openai/v1/', '/v1', '/v1/']);
+
 export interface GatewayLimits {
   maxBodyBytes: number;
   /** Streaming requests one token may have open at once. */
@@ -91,8 +94,8 @@ export class GatewayServer {
     const path = (request.url ?? '/').split('?')[0]!;
     let dialect: ClientDialect = path.startsWith('/anthropic/') || request.headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
     try {
-      if (path === '/' && (request.method === 'HEAD' || request.method === 'GET')) {
-        // Claude Code checks the base URL with HEAD /.
+      if (BASE_PATHS.has(path) && (request.method === 'HEAD' || request.method === 'GET')) {
+        // Claude Code checks its base URL (ANTHROPIC_BASE_URL, so /anthropic) with HEAD.
         response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
         response.end(request.method === 'GET' ? 'openkoi gateway\n' : undefined);
         return;

@@ -88,8 +88,10 @@ describe('the @anthropic-ai/sdk asks for messages through openkoi serve', () => 
     const models = await gateway.anthropic().models.list();
     const ids = models.data.map((model) => model.id);
     expect(ids).toEqual(expect.arrayContaining(['claude-sonnet-4-5', 'claude-gpt', 'claude-chain']));
-    const head = await fetch(`${gateway.url}/`, { method: 'HEAD' });
-    expect(head.status).toBe(200);
+    for (const path of ['/', '/anthropic']) {
+      const head = await fetch(`${gateway.url}${path}`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+    }
   });
 
   it('counts tokens (an estimate) for a valid request', async () => {
