@@ -17,9 +17,14 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 20);
 const saturationSeconds = Number(process.env.BENCH_SATURATION_S ?? 5);
 const levels = [1, 10, 100];
 
+const children = [];
+// A failed run must not leave the upstream or the gateway running.
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
 function startChild(args, environment, ready) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
     let output = '';
     let errors = '';
     child.stdout.on('data', (data) => {

@@ -94,6 +94,23 @@ describe('the @anthropic-ai/sdk asks for messages through openkoi serve', () => 
     }
   });
 
+  it('leaves thinking blocks of the history out and does not forward thinking (as Claude Code sends them)', async () => {
+    gateway.fake.script('openai.chat', { text: 'Fine.' });
+    await gateway.anthropic().messages.create({
+      model: 'claude-gpt',
+      max_tokens: 2000,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: [{ type: 'thinking', thinking: 'Let me think.', signature: 'sig-opaque' }, { type: 'text', text: 'Hello.' }] },
+        { role: 'user', content: 'How are you?' },
+      ],
+    });
+    const upstream = gateway.fake.requestsTo('openai.chat')[0]!.body;
+    expect(JSON.stringify(upstream)).not.toContain('Let me think.');
+    expect(upstream.messages[1]).toMatchObject({ role: 'assistant', content: 'Hello.' });
+  });
+
   it('counts tokens (an estimate) for a valid request', async () => {
     const counted = await gateway.anthropic().messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x'.repeat(400) }] });
     expect(counted.input_tokens).toBeGreaterThanOrEqual(100);
@@ -115,6 +132,22 @@ describe('what cannot be translated gets a 400 in Anthropic shape naming the fie
     expect(error).toBeInstanceOf(Anthropic.BadRequestError);
     expect((error.error as { error: { type: string; message: string } }).error).toMatchObject({ type: 'invalid_request_error' });
     expect(error.message).toContain('messages[0].content[0].type');
+    expect(gateway.fake.requests).toHaveLength(0);
+  });
+
+  it('refuses stop sequences and a forced tool choice', async () => {
+    const stops = (await gateway
+      .anthropic()
+      .messages.create({ model: 'claude-gpt', max_tokens: 10, stop_sequences: ['END'], messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught)) as InstanceType<typeof Anthropic.APIError>;
+    expect(stops.status).toBe(400);
+    expect(stops.message).toContain('stop_sequences');
+    const forced = (await gateway
+      .anthropic()
+      .messages.create({ model: 'claude-gpt', max_tokens: 10, tools, tool_choice: { type: 'tool', name: 'read_file' }, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught)) as InstanceType<typeof Anthropic.APIError>;
+    expect(forced.status).toBe(400);
+    expect(forced.message).toContain('tool_choice.type');
     expect(gateway.fake.requests).toHaveLength(0);
   });
 
