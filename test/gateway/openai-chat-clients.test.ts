@@ -117,6 +117,16 @@ describe('the openai SDK asks for a chat completion through openkoi serve', () =
     expect(gateway.usageRows()).toMatchObject([{ source: 'ci', provider: 'anthropic' }]);
   });
 
+  it('streams from the next model of the chain when the first answers 429 before any output', async () => {
+    gateway.fake.script('openai.chat', { fault: { status: 429, headers: { 'retry-after': '30' } } });
+    gateway.fake.script('anthropic.messages', { chunks: ['From ', 'the fallback.'] });
+    const stream = await gateway.openai().chat.completions.create({ model: 'fast-chain', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('From the fallback.');
+    expect(gateway.usageRows()).toMatchObject([{ source: 'ci', provider: 'anthropic' }]);
+  });
+
   it('answers 429 with Retry-After when every candidate is rate-limited', async () => {
     // An hour is beyond routing's retry-wait cap: the only candidate cools down instead of being retried.
     gateway.fake.script('openai.chat', { fault: { status: 429, headers: { 'retry-after': '3600' } } });
