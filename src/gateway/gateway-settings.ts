@@ -19,15 +19,15 @@ export function isLoopbackHost(host: string): boolean {
 /** The lines `openkoi serve --print-env` prints: Codex CLI and Claude Code pointed at the gateway. */
 export function clientEnvironmentLines(baseUrl: string): string[] {
   return [
-    '# Codex CLI: add to ~/.codex/config.toml, then export the token (OPENKOI_GATEWAY_TOKEN is read by Codex, not openkoi)',
+    '# Codex CLI: add to ~/.codex/config.toml, then export the token (CODEX_GATEWAY_TOKEN is read by Codex, not openkoi)',
     `export OPENAI_BASE_URL=${baseUrl}/openai/v1`,
-    'export OPENKOI_GATEWAY_TOKEN=<a token from: openkoi token create --name NAME>',
+    'export CODEX_GATEWAY_TOKEN=<a token from: openkoi token create --name NAME>',
     '#   model_provider = "openkoi"',
     '#   model = "<an alias from [gateway.aliases], or provider/model>"',
     '#   [model_providers.openkoi]',
     '#   name = "openkoi"',
     `#   base_url = "${baseUrl}/openai/v1"`,
-    '#   env_key = "OPENKOI_GATEWAY_TOKEN"',
+    '#   env_key = "CODEX_GATEWAY_TOKEN"',
     '#   wire_api = "responses"',
     '# Claude Code',
     `export ANTHROPIC_BASE_URL=${baseUrl}/anthropic`,

@@ -218,6 +218,7 @@ describe('openkoi serve', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('export OPENAI_BASE_URL=http://127.0.0.1:9911/openai/v1');
     expect(result.stdout).toContain('wire_api = "responses"');
+    expect(result.stdout).toContain('env_key = "CODEX_GATEWAY_TOKEN"');
     expect(result.stdout).toContain('export ANTHROPIC_BASE_URL=http://127.0.0.1:9911/anthropic');
     expect(result.stdout).toContain('ANTHROPIC_AUTH_TOKEN=');
   });
