@@ -6,6 +6,8 @@ import type { ServerResponse } from 'node:http';
  */
 export class SseWriter {
   private opened = false;
+  /** Events of the current event-loop turn, sent together at its end. */
+  private pending = '';
 
   constructor(private readonly response: ServerResponse) {}
 
@@ -25,25 +27,25 @@ export class SseWriter {
   send(data: unknown, event?: string): void {
     if (this.response.destroyed || this.response.writableEnded) return;
     this.open();
-    // Events produced in one tick (often several from one upstream chunk) leave in one write:
-    // one syscall instead of one per event, and nothing held back past the tick.
-    if (!this.corked) {
-      this.corked = true;
-      this.response.cork();
-      process.nextTick(() => this.uncork());
-    }
     const payload = typeof data === 'string' ? data : JSON.stringify(data);
-    this.response.write(event === undefined ? `data: ${payload}\n\n` : `event: ${event}\ndata: ${payload}\n\n`);
+    // Events produced in one turn (often several from one upstream chunk) leave in one write:
+    // one syscall instead of one per event, and nothing is held back past the turn.
+    if (this.pending === '') process.nextTick(() => this.flush());
+    this.pending += event === undefined ? `data: ${payload}\n\n` : `event: ${event}\ndata: ${payload}\n\n`;
   }
 
   end(): void {
-    if (!this.response.writableEnded) this.response.end();
+    if (this.response.writableEnded) return;
+    const rest = this.pending;
+    this.pending = '';
+    if (this.response.destroyed) return;
+    this.response.end(rest === '' ? undefined : rest);
   }
 
-  private corked = false;
-
-  private uncork(): void {
-    this.corked = false;
-    this.response.uncork();
+  private flush(): void {
+    const chunk = this.pending;
+    this.pending = '';
+    if (chunk === '' || this.response.destroyed || this.response.writableEnded) return;
+    this.response.write(chunk);
   }
 }
