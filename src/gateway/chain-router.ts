@@ -2,9 +2,12 @@ import type { AttemptRecord } from '../model/attempt-record.js';
 import type { ModelRef } from '../model/model-ref.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import type { CooldownStore } from '../routing/cooldown-store.js';
-import { FallbackGateway, type Clock } from '../routing/fallback-gateway.js';
+import { FallbackGateway, type FallbackGatewayOptions } from '../routing/fallback-gateway.js';
 import type { ModelGateway } from '../routing/model-gateway.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
+
+/** Routing's clock, named through the gateway's public options (where it is defined may move). */
+type Clock = NonNullable<FallbackGatewayOptions['clock']>;
 
 export interface ChainRouterOptions {
   pool: { get(providerId: string): Promise<ModelProvider> };
