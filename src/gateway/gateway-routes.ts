@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { anthropicMessageOf, AnthropicEventSink } from './anthropic-messages-reply.js';
 import { roleRequestOfAnthropicMessages } from './anthropic-messages-request.js';
 import { invalidField, type ClientDialect } from './client-error.js';
@@ -7,6 +7,7 @@ import { handleEmbeddings } from './handle-embeddings.js';
 import { handleResponses } from './handle-responses.js';
 import { chatCompletionOf, ChatCompletionChunkSink } from './openai-chat-reply.js';
 import { roleRequestOfChatCompletion } from './openai-chat-request.js';
+import { sendJson } from './send-json.js';
 import { pumpReplyStream } from './pump-reply-stream.js';
 import { allowedCandidates, listedModelIds, resolveModelChain } from './resolve-model-chain.js';
 import { SseWriter } from './sse-writer.js';
@@ -34,11 +35,6 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
   { method: 'GET', paths: ['/anthropic/v1/models', '/v1/models'], dialect: 'anthropic', accepts: (request) => speaksAnthropic(request) || request.url!.startsWith('/anthropic/'), handle: handleAnthropicModels },
   { method: 'GET', paths: ['/v1/models', '/openai/v1/models'], dialect: 'openai', handle: handleOpenAIModels },
 ];
-
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
-}
 
 function requestedModel(body: Record<string, unknown>): string {
   const model = body['model'];

@@ -1,6 +1,6 @@
 import { invalidField } from './client-error.js';
 import type { RequestContext } from './gateway-server.js';
-import { sendJson } from './gateway-routes.js';
+import { sendJson } from './send-json.js';
 
 /** `POST embeddings`: strings in, vectors out (as floats, or base64 as the openai SDK asks by default). */
 export async function handleEmbeddings(context: RequestContext): Promise<void> {

@@ -1,6 +1,6 @@
 import { invalidField } from './client-error.js';
 import type { RequestContext } from './gateway-server.js';
-import { sendJson } from './gateway-routes.js';
+import { sendJson } from './send-json.js';
 import { responseOf, ResponsesEventSink } from './openai-responses-reply.js';
 import { roleRequestOfResponses } from './openai-responses-request.js';
 import { pumpReplyStream } from './pump-reply-stream.js';
