@@ -64,11 +64,13 @@ export class GatewayServer {
   readonly server: Server;
   private readonly limits: GatewayLimits;
   private readonly streamsByToken = new Map<string, number>();
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: GatewayServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.server = createServer((request, response) => {
-      void this.handle(request, response);
+      const handling = this.handle(request, response).finally(() => this.inFlight.delete(handling));
+      this.inFlight.add(handling);
     });
     this.server.requestTimeout = this.limits.requestTimeoutMs;
     this.server.headersTimeout = Math.min(this.limits.requestTimeoutMs, 60_000);
@@ -85,9 +87,19 @@ export class GatewayServer {
     return this.server.address() as AddressInfo;
   }
 
+  /**
+   * Stops listening and cuts open connections; their upstream calls are aborted, and this waits
+   * until routing has reported them, so the usage they ran up is recorded before the process ends.
+   */
   async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closed;
+    // Bounded: an upstream call that ignored its abort must not hold the process open.
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)));
+    await Promise.race([Promise.allSettled([...this.inFlight]), limit]);
+    clearTimeout(timer);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -158,6 +158,22 @@ describe('openkoi serve', () => {
     expect(text.stdout).toMatch(/\n\s+ci\s+2\s/);
   });
 
+  it('on SIGTERM, a stream in flight is aborted upstream and its usage so far is recorded before exit', async () => {
+    const home = sharedHome();
+    const secret = await createToken(home, '--name', 'ci');
+    const server = await serve(home);
+    fake.script('anthropic.messages', { chunks: Array.from({ length: 100 }, (_, index) => `w${index} `), eventIntervalMs: 50, usage: { input: 77, output: 500 } });
+    const anthropic = new Anthropic({ apiKey: secret, baseURL: `${server.url}/anthropic`, maxRetries: 0 });
+    const stream = anthropic.messages.stream({ model: 'anthropic/claude-sonnet-4-6', max_tokens: 900, messages: [{ role: 'user', content: 'Long' }] });
+    stream.on('error', () => {});
+    await new Promise<void>((resolve) => stream.once('text', () => resolve()));
+    const exited = new Promise<number | null>((resolve) => server.process.once('exit', (code) => resolve(code)));
+    server.process.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const costs = JSON.parse((await runOpenkoi(['status', '--costs', '--json'], home.environment)).stdout) as UsageReport;
+    expect(costs.byToken).toEqual([expect.objectContaining({ token: 'ci', calls: 1, inputTokens: 77, failedCalls: 1 })]);
+  });
+
   it('applies [gateway] max_body_mb and max_streams_per_token', async () => {
     const home = sharedHome(['[gateway]', 'max_body_mb = 0.001', 'max_streams_per_token = 1', ''].join('\n'));
     const secret = await createToken(home, '--name', 'ci');

@@ -127,6 +127,21 @@ describe('the openai SDK asks for a chat completion through openkoi serve', () =
     expect(gateway.usageRows()).toMatchObject([{ source: 'ci', provider: 'anthropic' }]);
   });
 
+  it('fails the stream rather than splice a second model after output began', async () => {
+    gateway.fake.script('openai.chat', { chunks: ['Half ', 'an ', 'answer'], cutAfterEvents: 2 });
+    gateway.fake.script('anthropic.messages', { text: 'A different answer.' });
+    const stream = await gateway.openai().chat.completions.create({ model: 'fast-chain', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    let text = '';
+    const error = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    })().catch((caught: unknown) => caught);
+    expect(text).toBe('Half ');
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as Error).message).toContain('incomplete');
+    // No second model was asked (and paid) for a reply that could not be used.
+    expect(gateway.fake.requestsTo('anthropic.messages')).toHaveLength(0);
+  });
+
   it('answers 429 with Retry-After when every candidate is rate-limited', async () => {
     // An hour is beyond routing's retry-wait cap: the only candidate cools down instead of being retried.
     gateway.fake.script('openai.chat', { fault: { status: 429, headers: { 'retry-after': '3600' } } });
