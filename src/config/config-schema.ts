@@ -91,7 +91,7 @@ const gatewaySchema = z
     allow_subscriptions: z.boolean().optional(),
     max_body_mb: z.number().positive().max(1024).optional(),
     max_streams_per_token: z.number().int().min(1).max(10_000).optional(),
-    request_timeout_s: z.number().positive().optional(),
+    idle_timeout_s: z.number().positive().optional(),
   })
   .strict();
 

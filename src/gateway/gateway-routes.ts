@@ -55,7 +55,7 @@ async function handleChatCompletions(context: RequestContext): Promise<void> {
   const options = context.body['stream_options'];
   const sse = new SseWriter(context.response);
   const sink = new ChatCompletionChunkSink(sse, model, isObject(options) && options['include_usage'] === true);
-  await pumpReplyStream(gateway.chatStream('executor', request, { signal: context.signal }), sink, { signal: context.signal, onStart: () => sse.open() });
+  await pumpReplyStream(gateway.chatStream('executor', request, { signal: context.signal }), sink, { signal: context.signal, onStart: () => sse.open(), waitForClient: () => sse.writable(context.idleTimeoutMs) });
 }
 
 async function handleMessages(context: RequestContext): Promise<void> {
@@ -72,6 +72,7 @@ async function handleMessages(context: RequestContext): Promise<void> {
   await pumpReplyStream(gateway.chatStream('executor', request, { signal: context.signal }), new AnthropicEventSink(sse, model), {
     signal: context.signal,
     onStart: () => sse.open(),
+    waitForClient: () => sse.writable(context.idleTimeoutMs),
   });
 }
 

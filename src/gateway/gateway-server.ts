@@ -17,11 +17,14 @@ export interface GatewayLimits {
   maxBodyBytes: number;
   /** Streaming requests one token may have open at once. */
   maxStreamsPerToken: number;
-  /** Milliseconds a client may take to send its whole request (slow or stalled clients). */
-  requestTimeoutMs: number;
+  /**
+   * Milliseconds a client may go without sending (its request) or reading (its reply): a stalled
+   * client is cut off, and its upstream call aborted, instead of holding memory and a slot.
+   */
+  idleTimeoutMs: number;
 }
 
-export const DEFAULT_LIMITS: GatewayLimits = { maxBodyBytes: 10 * 1024 * 1024, maxStreamsPerToken: 16, requestTimeoutMs: 60_000 };
+export const DEFAULT_LIMITS: GatewayLimits = { maxBodyBytes: 10 * 1024 * 1024, maxStreamsPerToken: 16, idleTimeoutMs: 60_000 };
 
 export interface GatewayServerOptions {
   router: ChainRouter;
@@ -54,6 +57,8 @@ export interface RequestContext {
   /** Counts a stream against the token's limit until the response closes; throws 429 over it. */
   holdStreamSlot(): void;
   catalog: ModelCatalog;
+  /** `[gateway] idle_timeout_s` in milliseconds: how long a reply may wait for the client to read. */
+  idleTimeoutMs: number;
 }
 
 /**
@@ -72,8 +77,8 @@ export class GatewayServer {
       const handling = this.handle(request, response).finally(() => this.inFlight.delete(handling));
       this.inFlight.add(handling);
     });
-    this.server.requestTimeout = this.limits.requestTimeoutMs;
-    this.server.headersTimeout = Math.min(this.limits.requestTimeoutMs, 60_000);
+    this.server.requestTimeout = this.limits.idleTimeoutMs;
+    this.server.headersTimeout = Math.min(this.limits.idleTimeoutMs, 60_000);
   }
 
   async listen(port: number, host: string): Promise<AddressInfo> {
@@ -140,6 +145,7 @@ export class GatewayServer {
       catalog: this.options.catalog,
       route: (model) => this.route(token, model),
       holdStreamSlot: () => this.holdStreamSlot(token, response),
+      idleTimeoutMs: this.limits.idleTimeoutMs,
     };
     await handle(context);
   }

@@ -6,7 +6,7 @@ export function gatewayLimitsFromConfig(gateway: GatewayConfig | undefined): Gat
   return {
     maxBodyBytes: gateway?.max_body_mb !== undefined ? Math.floor(gateway.max_body_mb * 1024 * 1024) : DEFAULT_LIMITS.maxBodyBytes,
     maxStreamsPerToken: gateway?.max_streams_per_token ?? DEFAULT_LIMITS.maxStreamsPerToken,
-    requestTimeoutMs: gateway?.request_timeout_s !== undefined ? gateway.request_timeout_s * 1000 : DEFAULT_LIMITS.requestTimeoutMs,
+    idleTimeoutMs: gateway?.idle_timeout_s !== undefined ? gateway.idle_timeout_s * 1000 : DEFAULT_LIMITS.idleTimeoutMs,
   };
 }
 

@@ -24,5 +24,6 @@ export async function handleResponses(context: RequestContext): Promise<void> {
   await pumpReplyStream(gateway.chatStream('executor', request, { signal: context.signal }), new ResponsesEventSink(sse, model, translated), {
     signal: context.signal,
     onStart: () => sse.open(),
+    waitForClient: () => sse.writable(context.idleTimeoutMs),
   });
 }

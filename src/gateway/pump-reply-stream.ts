@@ -8,6 +8,8 @@ export interface PumpOptions {
   signal: AbortSignal;
   /** Called before the first write: the moment the HTTP response starts. A failure before it is thrown instead. */
   onStart?: () => void;
+  /** Awaited after each event: lets a slow client slow the stream down (see SseWriter.writable). */
+  waitForClient?: () => Promise<void>;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function pumpReplyStream(events: AsyncIterable<GatewayStreamEvent>,
         default:
           break;
       }
+      if (started && options.waitForClient) await options.waitForClient();
     }
     if (options.signal.aborted) return;
     start();

@@ -42,6 +42,30 @@ export class SseWriter {
     this.response.end(rest === '' ? undefined : rest);
   }
 
+  /**
+   * Resolves once the client has read what was written (at once when little is buffered). A slow
+   * reader thus slows the upstream read instead of the reply piling up in memory; one that reads
+   * nothing for `idleTimeoutMs` is cut off, which aborts the upstream call.
+   */
+  async writable(idleTimeoutMs: number): Promise<void> {
+    const response = this.response;
+    if (!response.writableNeedDrain || response.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        response.off('drain', done);
+        response.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        response.destroy();
+        done();
+      }, idleTimeoutMs);
+      response.once('drain', done);
+      response.once('close', done);
+    });
+  }
+
   private flush(): void {
     const chunk = this.pending;
     this.pending = '';

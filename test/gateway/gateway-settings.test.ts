@@ -8,15 +8,15 @@ describe('[gateway] limits reach the server', () => {
     expect(gatewayLimitsFromConfig(undefined)).toEqual(DEFAULT_LIMITS);
     expect(gatewayLimitsFromConfig({ max_body_mb: 2 }).maxBodyBytes).toBe(2 * 1024 * 1024);
     expect(gatewayLimitsFromConfig({ max_streams_per_token: 3 }).maxStreamsPerToken).toBe(3);
-    expect(gatewayLimitsFromConfig({ request_timeout_s: 7 }).requestTimeoutMs).toBe(7000);
+    expect(gatewayLimitsFromConfig({ idle_timeout_s: 7 }).idleTimeoutMs).toBe(7000);
   });
 
-  it('request_timeout_s becomes the HTTP server request timeout (slow or stalled clients are cut)', () => {
+  it('idle_timeout_s becomes the HTTP server request timeout (slow or stalled clients are cut)', () => {
     const server = new GatewayServer({
       router: {} as never,
       tokens: {} as never,
       catalog: { aliases: {}, roleChains: { executor: [], evaluator: [], planner: [], embedder: [] }, providerIds: [] },
-      limits: gatewayLimitsFromConfig({ request_timeout_s: 7 }),
+      limits: gatewayLimitsFromConfig({ idle_timeout_s: 7 }),
       loopback: true,
     });
     expect(server.server.requestTimeout).toBe(7000);

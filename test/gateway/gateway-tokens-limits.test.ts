@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -121,6 +122,32 @@ describe('limits', () => {
     await eventually(() => harness.server.openStreams('ci') === 0, 'the first stream to close');
     const again = await harness.openai().chat.completions.create({ ...ASK, stream: true });
     for await (const _chunk of again);
+  });
+});
+
+describe('a client that stops reading', () => {
+  it('is cut off after the idle timeout, the upstream call is aborted, and its usage so far recorded', async () => {
+    const harness = await start({ limits: { idleTimeoutMs: 300 } });
+    // About 40 MB of reply: far more than the socket buffers hold for a client that reads nothing.
+    harness.fake.script('anthropic.messages', { chunks: Array.from({ length: 1280 }, () => 'x'.repeat(32 * 1024)), usage: { input: 40, output: 9999 } });
+    const body = JSON.stringify({ model: 'anthropic/claude-sonnet-4-6', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'Hi' }] });
+    let client: ReturnType<typeof httpRequest> | undefined;
+    const answered = new Promise<void>((resolve) => {
+      client = httpRequest(`${harness.url}/anthropic/v1/messages`, { method: 'POST', headers: { 'x-api-key': harness.secret, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' } }, (response) => {
+        expect(response.statusCode).toBe(200);
+        // Never read: the socket's buffers fill up and the gateway's writes stop draining.
+        response.pause();
+        response.socket.pause();
+        resolve();
+      });
+      client.on('error', () => {});
+      client.end(body);
+    });
+    await answered;
+    // A paused socket never sees the gateway hang up; the usage row shows it did.
+    await eventually(() => harness.usageRows().length > 0, 'the usage row of the cut stream', 1000);
+    client!.destroy();
+    expect(harness.usageRows()).toEqual([{ source: 'ci', provider: 'anthropic', model: 'claude-sonnet-4-6', input: 40, output: 1, outcome: 'error' }]);
   });
 });
 
