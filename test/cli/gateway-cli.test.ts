@@ -223,6 +223,16 @@ describe('openkoi serve', () => {
     expect(server.stderr()).toContain('reachable beyond this machine');
   });
 
+  it('--config reads [gateway] from the file given', async () => {
+    const home = sharedHome();
+    const elsewhere = join(home.home, 'team-gateway.toml');
+    writeFileSync(elsewhere, '[gateway.aliases]\n"claude-team" = "anthropic/claude-sonnet-4-6"\n');
+    const secret = await createToken(home, '--name', 'ci');
+    const server = await serve(home, '--config', elsewhere);
+    const models = await new Anthropic({ apiKey: secret, baseURL: `${server.url}/anthropic`, maxRetries: 0 }).models.list();
+    expect(models.data.map((model) => model.id)).toContain('claude-team');
+  });
+
   it('a bad --port is a usage error', async () => {
     const result = await runOpenkoi(['serve', '--port', 'eighty'], sharedHome().environment);
     expect(result.code).toBe(2);
