@@ -24,6 +24,8 @@ export interface RunFlags {
   'max-cost'?: string;
   'max-time'?: string;
   stream?: boolean;
+  /** false (`--no-fallback`): each role's named model only. */
+  fallback?: boolean;
   stdin?: boolean;
   json?: boolean;
   config?: string;
@@ -140,6 +142,7 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
     flags: layer,
     quiet: flags.quiet === true,
     json: flags.json === true,
+    ...(flags.fallback === false ? { noFallback: true } : {}),
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,

@@ -11,7 +11,7 @@ import { formatModelRef, ModelRefError, type ModelRef } from '../model/model-ref
 import { ProviderError } from '../providers/provider-error.js';
 import { providerIds } from '../providers/provider-catalog.js';
 import { resolveProviderEntries } from '../providers/resolve-provider-entries.js';
-import { buildRoleChains } from '../routing/build-role-chains.js';
+import { buildRoleChains, withoutFallbacks } from '../routing/build-role-chains.js';
 import { checkRoleProviders, describeUnavailable } from '../routing/check-role-providers.js';
 import { createGateway } from '../routing/create-gateway.js';
 import { ProviderPool } from '../routing/provider-pool.js';
@@ -50,6 +50,8 @@ export interface RunTaskInput {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   signal?: AbortSignal;
+  /** `--no-fallback`: each role's chain is its primary model alone. */
+  noFallback?: boolean;
   tools?: ToolRunner;
   /** Prices an attempt in USD; defaults to the price catalog with `[pricing]` overrides. */
   priceAttempt?: PriceAttempt;
@@ -125,7 +127,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     }
 
     const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery));
-    const chains = buildRoleChains(config, roles, providerIds(entries));
+    const configuredChains = buildRoleChains(config, roles, providerIds(entries));
+    const chains = input.noFallback ? withoutFallbacks(configuredChains) : configuredChains;
     // The embedder is not used by the loop yet; only the generating roles need a working provider.
     const usedRoles: Role[] = settings.maxIterations === 0 ? ['executor'] : [...GENERATING_ROLES];
     for (const role of usedRoles) {

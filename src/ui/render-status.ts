@@ -104,6 +104,7 @@ export function renderUsageReport(report: UsageReport): string {
   section('By model', 'model', report.byModel.map((line) => [line.model, line]));
   section('By role', 'role', report.byRole.map((line) => [line.role, line]));
   section('By provider', 'provider', report.byProvider.map((line) => [line.provider, line]));
+  if (report.byToken.length > 0) section('By gateway token (openkoi serve)', 'token', report.byToken.map((line) => [line.token, line]));
   return lines.join('\n') + '\n';
 }
 
