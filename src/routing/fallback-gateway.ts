@@ -342,7 +342,9 @@ class ChainRun {
       outcome: 'error',
       ...(providerError ? { errorKind: providerError.kind, message: providerError.message } : { message: String(error) }),
       ...(providerError?.status !== undefined ? { status: providerError.status } : {}),
-      ...(usage ? { usage } : {}),
+      // What the vendor reported before failing (a stream cut after message_start still bills its
+      // input): the partial usage the adapter put on the error, when the stream emitted none.
+      ...((usage ?? providerError?.partialUsage) ? { usage: usage ?? providerError!.partialUsage } : {}),
     });
     if (!providerError) return { stop: error instanceof Error ? error : new Error(String(error)), reason: String(error) };
     this.lastErrors.set(formatModelRef(candidate), providerError);
@@ -499,7 +501,8 @@ interface PrimedStream extends Observed {
   observe(event: StreamEvent): void;
 }
 
-const OUTPUT_EVENTS: ReadonlySet<StreamEvent['type']> = new Set(['text-delta', 'tool-input-delta', 'tool-call']);
+// Reasoning counts as output: it streams to the user (--show-reasoning) as it is written.
+const OUTPUT_EVENTS: ReadonlySet<StreamEvent['type']> = new Set(['text-delta', 'reasoning-delta', 'tool-input-delta', 'tool-call']);
 
 /**
  * Reads a stream up to its first output. Until then nothing has reached the caller, so a failure
