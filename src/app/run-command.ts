@@ -24,6 +24,7 @@ export interface RunFlags {
   json?: boolean;
   config?: string;
   quiet?: boolean;
+  'show-reasoning'?: boolean;
 }
 
 const MODEL_FLAGS = ['model', 'executor', 'evaluator', 'planner', 'embedder'] as const;
@@ -90,6 +91,7 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
     flags: layer,
     quiet: flags.quiet === true,
     json: flags.json === true,
+    showReasoning: flags['show-reasoning'] === true,
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,

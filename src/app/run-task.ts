@@ -39,6 +39,8 @@ export interface RunTaskInput {
   configPath?: string;
   quiet?: boolean;
   json?: boolean;
+  /** --show-reasoning: the executor's reasoning on stderr (dimmed on a terminal), never stdout. */
+  showReasoning?: boolean;
   environment?: NodeJS.ProcessEnv;
   workspace?: string;
   /** Where the setup picker reads when no provider is found; absent: nobody to ask. */
@@ -184,6 +186,14 @@ export async function runTask(input: RunTaskInput): Promise<number> {
           progress.line(tag, text);
         },
         onText: (text) => liveOutput?.write(text),
+        ...(input.showReasoning
+          ? {
+              onReasoning: (text: string) => {
+                if (streamToStderr) liveOutput?.flush();
+                input.stderr.write(input.stderr.isTTY ? `\x1b[2m${text}\x1b[22m` : text);
+              },
+            }
+          : {}),
         onModelSwitch: (from, to, reason, afterOutput) => {
           // The partial text stays; the next model's output starts on a line of its own.
           if (streamToStderr || afterOutput) liveOutput?.endLine();
@@ -258,7 +268,16 @@ function exitCodeFor(result: LoopResult): number {
   const error = result.error;
   // A provider that could not even be created (a missing key) is a setup problem, not a failed call.
   if (error instanceof ProviderError && error.kind === 'auth' && error.status === undefined) return EXIT.usage;
-  return EXIT_FOR_OUTCOME[outcomeOf(result.decision)];
+  const code = EXIT_FOR_OUTCOME[outcomeOf(result.decision)];
+  // A truncated (length) or refused (content-filter) answer is never a silent success.
+  if (code === EXIT.ok && answerIsIncomplete(result)) return EXIT.belowThreshold;
+  return code;
+}
+
+/** The answer given is cut short or a refusal. */
+function answerIsIncomplete(result: LoopResult): boolean {
+  const answered = result.iterations.find((iteration) => iteration.number === result.bestIteration) ?? result.iterations.at(-1);
+  return answered?.finishReason === 'length' || answered?.finishReason === 'content-filter';
 }
 
 /** Which candidate really served each role (it differs from the configured one after a fallback). */
@@ -288,6 +307,10 @@ function summarise(taskId: string, result: LoopResult, exitCode: number, chains:
       durationMs: iteration.durationMs,
       usage: iteration.usage,
       findings: iteration.evaluation?.findings ?? [],
+      ...(iteration.finishReason !== undefined ? { finishReason: iteration.finishReason } : {}),
+      ...(iteration.rawFinishReason !== undefined ? { rawFinishReason: iteration.rawFinishReason } : {}),
+      ...(iteration.refusal !== undefined ? { refusal: iteration.refusal } : {}),
+      ...(iteration.reasoning ? { reasoning: iteration.reasoning } : {}),
       attempts: iteration.attempts.map((attempt) => ({
         role: attempt.role,
         candidate: formatModelRef(attempt.candidate),
@@ -298,6 +321,9 @@ function summarise(taskId: string, result: LoopResult, exitCode: number, chains:
         ...(attempt.status !== undefined ? { status: attempt.status } : {}),
         ...(attempt.responseModel ? { responseModel: attempt.responseModel } : {}),
         ...(attempt.usage ? { usage: { inputTokens: attempt.usage.inputTokens, outputTokens: attempt.usage.outputTokens, cacheReadTokens: attempt.usage.cacheReadTokens, cacheWriteTokens: attempt.usage.cacheWriteTokens } } : {}),
+        // A failed attempt's usage is what the vendor reported before it failed (partial).
+        ...(attempt.usage && attempt.outcome === 'error' ? { usagePartial: true } : {}),
+        ...(!attempt.usage && attempt.outcome === 'ok' && attempt.role !== 'embedder' ? { usageUnknown: true } : {}),
       })),
     })),
     usage: { inputTokens: meter.usage.inputTokens, outputTokens: meter.usage.outputTokens, cacheReadTokens: meter.usage.cacheReadTokens, cacheWriteTokens: meter.usage.cacheWriteTokens },

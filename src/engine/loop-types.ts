@@ -1,4 +1,5 @@
 import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
+import type { FinishReason } from '../model/finish-reason.js';
 import type { ModelRef } from '../model/model-ref.js';
 import type { Usage } from '../model/usage.js';
 import type { TaskStore } from '../memory/task-store.js';
@@ -35,6 +36,8 @@ export interface LoopEvents {
   /** Executor text as it arrives. */
   onText(text: string): void;
   onModelSwitch?(from: ModelRef, to: ModelRef, reason: string, afterOutput: boolean): void;
+  /** Executor reasoning as it arrives (shown only with --show-reasoning, never on stdout). */
+  onReasoning?(text: string): void;
 }
 
 export interface LoopInput {
@@ -65,6 +68,12 @@ export interface IterationSummary {
   usage: Usage;
   durationMs: number;
   attempts: AttemptRecord[];
+  /** Why the executor's last turn ended; `length` and `content-filter` mean the answer is not whole. */
+  finishReason?: FinishReason;
+  rawFinishReason?: string;
+  refusal?: string;
+  /** The executor's reasoning ('' when the model showed none). */
+  reasoning: string;
 }
 
 export interface LoopResult {
