@@ -1,11 +1,13 @@
 // Explicit command strategy: oclif loads this one module instead of scanning a directory.
 // Command classes import nothing heavy at top level; their work is imported when they run.
+import Cooldowns from './commands/cooldowns.js';
 import Models from './commands/models.js';
 import Run from './commands/run.js';
 import Status from './commands/status.js';
 import Trust from './commands/trust.js';
 
 export const COMMANDS = {
+  cooldowns: Cooldowns,
   models: Models,
   run: Run,
   status: Status,
