@@ -3,6 +3,7 @@ import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
 import { outcomeOf, type TaskOutcome } from '../engine/decision.js';
 import { GENERATING_ROLES, ROLES, type Role } from '../model/role.js';
 import { type OpenkoiConfig } from '../config/config-schema.js';
+import { requestSettingsFrom, type ModelOptions } from '../model/request-settings.js';
 import { loadConfig } from '../config/load-config.js';
 import { databasePath, openkoiHome } from '../config/paths.js';
 import { DatabaseError, openDatabase, type Database } from '../memory/database.js';
@@ -125,7 +126,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       if (evaluators.length === 0) throw new ConfigError('No evaluator skill is available (the bundled skills/ folder is incomplete).', 'skills');
     }
 
-    const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery));
+    const modelOptions = modelOptionsFrom(config);
+    const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery), modelOptions.byModel);
     const configuredChains = buildRoleChains(config, roles, providerIds(entries));
     const chains = input.noFallback ? withoutFallbacks(configuredChains) : configuredChains;
     // The embedder is not used by the loop yet; only the generating roles need a working provider.
@@ -176,6 +178,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       gateway,
       tools: input.tools ?? NO_TOOLS,
       stream,
+      roleSettings: modelOptions.byRole,
       settings,
       meter,
       attempts,
@@ -273,6 +276,17 @@ function confirmTrustFor(input: RunTaskInput): ConfirmTrust | undefined {
   const stdin = input.stdin;
   if (!stdin?.isTTY || !input.stderr.isTTY) return undefined;
   return (question) => confirmWorkspaceTrust({ input: stdin, output: input.stderr }, question);
+}
+
+/** `[models.options]` split into role and model settings. */
+function modelOptionsFrom(config: OpenkoiConfig): ModelOptions {
+  const options: ModelOptions = { byRole: {}, byModel: {} };
+  for (const [key, value] of Object.entries(config.models?.options ?? {})) {
+    const settings = requestSettingsFrom(value);
+    if ((ROLES as readonly string[]).includes(key)) options.byRole[key as Role] = settings;
+    else options.byModel[key] = settings;
+  }
+  return options;
 }
 
 function exitCodeFor(result: LoopResult): number {

@@ -177,6 +177,8 @@ export async function execute(gateway: ModelGateway, input: ExecuteInput, option
     // The system prompt is the stable prefix; the task id keys OpenAI's prompt cache for the whole task.
     const request: RoleRequest = {
       messages,
+      // [models.options.executor]: temperature, output limit, reasoning.
+      ...(options.roleSettings?.executor ?? {}),
       cacheablePrefixLength: 1,
       ...(options.taskId ? { promptCacheKey: options.taskId } : {}),
       ...(wrapUp ? {} : { tools }),

@@ -37,7 +37,7 @@ function callOptions(input: LoopInput): RoleCallOptions {
   const signals = [input.signal, remaining === undefined ? undefined : AbortSignal.timeout(Math.max(1, remaining))].filter(
     (signal): signal is AbortSignal => signal !== undefined,
   );
-  return { taskId: input.taskId, ...(signals.length ? { signal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals) } : {}) };
+  return { taskId: input.taskId, ...(input.roleSettings ? { roleSettings: input.roleSettings } : {}), ...(signals.length ? { signal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals) } : {}) };
 }
 
 async function plan(iteration: OpenIteration, { input, executeOnly, previous }: StepContext): Promise<void> {

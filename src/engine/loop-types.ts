@@ -3,7 +3,7 @@ import type { FinishReason } from '../model/finish-reason.js';
 import type { ModelRef } from '../model/model-ref.js';
 import type { Usage } from '../model/usage.js';
 import type { TaskStore } from '../memory/task-store.js';
-import type { AttemptRecord, ModelGateway } from '../routing/model-gateway.js';
+import type { AttemptRecord, ModelGateway, RoleCallOptions } from '../routing/model-gateway.js';
 import type { AttemptLog } from './attempt-log.js';
 import type { BudgetMeter } from './budget-meter.js';
 import type { Decision } from './decision.js';
@@ -56,6 +56,8 @@ export interface LoopInput {
   store?: TaskStore;
   signal?: AbortSignal;
   executorLimits?: ExecutorLimits;
+  /** `[models.options.<role>]`, set by each role on its requests. */
+  roleSettings?: RoleCallOptions['roleSettings'];
 }
 
 export interface IterationSummary {

@@ -91,3 +91,62 @@ describe("SDK chatter never reaches stderr as the SDK's own text", () => {
     expect(result.stderr.match(/\[warning\] Anthropic SDK: The model 'claude-sonnet-4-5' is deprecated/g)).toHaveLength(1);
   });
 });
+
+describe('[models.options] sets temperature, output limit and reasoning per model and per role', () => {
+  it('the executor role and a model each get their settings on the wire; a model setting wins over its role', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const directory = mkdtempSync(join(tmpdir(), 'openkoi-options-'));
+    const configPath = join(directory, 'config.toml');
+    writeFileSync(
+      configPath,
+      [
+        '[models.options.executor]',
+        'temperature = 0.7',
+        'reasoning_effort = "high"',
+        '',
+        '[models.options."openai/gpt-5.2"]',
+        'temperature = 0.2',
+        'max_output_tokens = 900',
+        '',
+        '[models.options."anthropic/claude-sonnet-4-6"]',
+        'thinking_budget = 2048',
+      ].join('\n'),
+    );
+    fake.script('openai.chat', { text: 'done' });
+    fake.script('anthropic.messages', { text: 'done' });
+    try {
+      const openaiRun = await runOpenkoi(['--config', configPath, '-m', 'openai/gpt-5.2', '-i', '0', 'hi'], environment);
+      const anthropicRun = await runOpenkoi(['--config', configPath, '-m', 'anthropic/claude-sonnet-4-6', '-i', '0', 'hi'], environment);
+
+      expect(openaiRun.code).toBe(0);
+      expect(anthropicRun.code).toBe(0);
+      expect(fake.requestsTo('openai.chat')[0]!.body).toMatchObject({ temperature: 0.2, max_completion_tokens: 900, reasoning_effort: 'high' });
+      const anthropicBody = fake.requestsTo('anthropic.messages')[0]!.body;
+      expect(anthropicBody.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+      // Extended thinking takes no temperature: the role's 0.7 is not sent, and the user is told.
+      expect(anthropicBody.temperature).toBeUndefined();
+      expect(anthropicRun.stderr).toContain('temperature is not supported by Anthropic with extended thinking');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('a misspelt option is a config error naming the key, and nothing is sent', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const directory = mkdtempSync(join(tmpdir(), 'openkoi-options-'));
+    const configPath = join(directory, 'config.toml');
+    writeFileSync(configPath, '[models.options."openai/gpt-5.2"]\ntemprature = 0.2\n');
+    try {
+      const result = await runOpenkoi(['--config', configPath, '-m', 'openai/gpt-5.2', '-i', '0', 'hi'], environment);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('temprature');
+      expect(fake.requests).toHaveLength(0);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
