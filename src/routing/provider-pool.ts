@@ -46,7 +46,7 @@ export class ProviderPool {
   credentialDescription(providerId: string): string | undefined {
     const entry = findProviderEntry(providerId, this.entries);
     const credential = entry ? this.findCredential(entry) : undefined;
-    if (!credential) return undefined;
+    if (!credential) return entry?.keyless ? 'no key, custom endpoint' : undefined;
     if (credential.authMode === 'subscription') return `subscription, ${credential.source}`;
     if (credential.authMode === 'local') return credential.source;
     return `api key, ${credential.source}`;

@@ -150,3 +150,28 @@ describe('[models.options] sets temperature, output limit and reasoning per mode
     }
   });
 });
+
+describe('a custom OpenAI-compatible endpoint may have no key', () => {
+  it('[providers.local] base_url alone serves a run, with no Authorization header sent', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const directory = mkdtempSync(join(tmpdir(), 'openkoi-local-'));
+    const configPath = join(directory, 'config.toml');
+    writeFileSync(configPath, `[providers.local]\nbase_url = "${fake.url}/v1"\n`);
+    fake.script('openai.chat', { text: 'local answer' });
+    try {
+      const result = await runOpenkoi(['--config', configPath, '-m', 'local/llama-3.1-8b', '-i', '0', 'hi'], environment);
+
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('local answer\n');
+      expect(result.stderr).toContain('executor local/llama-3.1-8b (no key, custom endpoint)');
+      const [request] = fake.requestsTo('openai.chat');
+      expect(request!.headers['authorization']).toBeUndefined();
+      // A server we know nothing about gets the widely implemented max_tokens, never OpenAI's cache key.
+      expect(request!.body.prompt_cache_key).toBeUndefined();
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

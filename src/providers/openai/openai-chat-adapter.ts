@@ -41,6 +41,8 @@ export interface OpenAIChatAdapterOptions {
   defaultHeaders?: Record<string, string>;
   /** What the server takes and how it counts; default: the flags of `id` (openai-compat.ts). */
   compat?: OpenAICompat;
+  /** A custom endpoint configured without a key: requests go without an Authorization header. */
+  keyless?: boolean;
 }
 
 // The SDK's timeout only covers the wait for response headers and would cut long generations;
@@ -68,6 +70,7 @@ export class OpenAIChatAdapter implements ModelProvider {
   private readonly baseURL: string | undefined;
   private readonly defaultHeaders: Record<string, string> | undefined;
   private readonly compat: OpenAICompat;
+  private readonly keyless: boolean;
   private readonly warnings = new WarnOnce();
   private client: OpenAI | undefined;
 
@@ -79,6 +82,7 @@ export class OpenAIChatAdapter implements ModelProvider {
     this.baseURL = options.baseURL;
     this.defaultHeaders = options.defaultHeaders;
     this.compat = options.compat ?? openaiCompatFor(options.id);
+    this.keyless = options.keyless === true;
   }
 
   async models(): Promise<ModelInfo[]> {
@@ -289,7 +293,7 @@ export class OpenAIChatAdapter implements ModelProvider {
   }
 
   private async getClient(): Promise<OpenAI> {
-    if (!this.apiKey) {
+    if (!this.apiKey && !this.keyless) {
       throw new ProviderError(`${this.name} API key is missing: set ${this.apiKeyEnv} (openkoi status shows what was found).`, {
         kind: 'auth',
         provider: this.id,
@@ -299,9 +303,11 @@ export class OpenAIChatAdapter implements ModelProvider {
     // Imported here, not at the top: `openkoi --help` must not pay for loading the SDK.
     const { default: OpenAIClient } = await import('openai');
     this.client = new OpenAIClient({
-      apiKey: this.apiKey,
+      // The SDK insists on a key; a keyless endpoint gets a placeholder that is never sent (the
+      // Authorization header is removed below).
+      apiKey: this.apiKey ?? 'keyless',
       baseURL: this.baseURL,
-      defaultHeaders: this.defaultHeaders,
+      defaultHeaders: this.keyless && !this.apiKey ? { ...this.defaultHeaders, authorization: null } : this.defaultHeaders,
       // Routing owns retries: one call must never multiply into hidden ones.
       maxRetries: 0,
       timeout: SDK_TIMEOUT_MS,
