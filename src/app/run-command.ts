@@ -30,6 +30,7 @@ export interface RunFlags {
   json?: boolean;
   config?: string;
   quiet?: boolean;
+  'show-reasoning'?: boolean;
 }
 
 const MODEL_FLAGS = ['model', 'executor', 'evaluator', 'planner', 'embedder'] as const;
@@ -142,6 +143,7 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
     flags: layer,
     quiet: flags.quiet === true,
     json: flags.json === true,
+    showReasoning: flags['show-reasoning'] === true,
     ...(flags.fallback === false ? { noFallback: true } : {}),
     stdin: process.stdin,
     stdout: process.stdout,

@@ -3,6 +3,7 @@ import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
 import { outcomeOf, type TaskOutcome } from '../engine/decision.js';
 import { GENERATING_ROLES, ROLES, type Role } from '../model/role.js';
 import { type OpenkoiConfig } from '../config/config-schema.js';
+import { requestSettingsFrom, type ModelOptions } from '../model/request-settings.js';
 import { loadConfig } from '../config/load-config.js';
 import { databasePath, openkoiHome } from '../config/paths.js';
 import { DatabaseError, openDatabase, type Database } from '../memory/database.js';
@@ -42,6 +43,8 @@ export interface RunTaskInput {
   configPath?: string;
   quiet?: boolean;
   json?: boolean;
+  /** --show-reasoning: the executor's reasoning on stderr (dimmed on a terminal), never stdout. */
+  showReasoning?: boolean;
   environment?: NodeJS.ProcessEnv;
   workspace?: string;
   /** Where the setup picker reads when no provider is found; absent: nobody to ask. */
@@ -126,7 +129,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       if (evaluators.length === 0) throw new ConfigError('No evaluator skill is available (the bundled skills/ folder is incomplete).', 'skills');
     }
 
-    const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery));
+    const modelOptions = modelOptionsFrom(config);
+    const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery), modelOptions.byModel);
     const configuredChains = buildRoleChains(config, roles, providerIds(entries));
     const chains = input.noFallback ? withoutFallbacks(configuredChains) : configuredChains;
     // The embedder is not used by the loop yet; only the generating roles need a working provider.
@@ -203,6 +207,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       gateway,
       tools: input.tools ?? NO_TOOLS,
       stream,
+      roleSettings: modelOptions.byRole,
       settings,
       meter,
       attempts,
@@ -217,6 +222,14 @@ export async function runTask(input: RunTaskInput): Promise<number> {
           progress.line(tag, text);
         },
         onText: (text) => liveOutput?.write(text),
+        ...(input.showReasoning
+          ? {
+              onReasoning: (text: string) => {
+                if (streamToStderr) liveOutput?.flush();
+                input.stderr.write(input.stderr.isTTY ? `\x1b[2m${text}\x1b[22m` : text);
+              },
+            }
+          : {}),
         onModelSwitch: (from, to, reason, afterOutput) => {
           // The partial text stays; the next model's output starts on a line of its own.
           if (streamToStderr || afterOutput) liveOutput?.endLine();
@@ -295,11 +308,31 @@ function confirmTrustFor(input: RunTaskInput): ConfirmTrust | undefined {
   return (question) => confirmWorkspaceTrust({ input: stdin, output: input.stderr }, question);
 }
 
+/** `[models.options]` split into role and model settings. */
+function modelOptionsFrom(config: OpenkoiConfig): ModelOptions {
+  const options: ModelOptions = { byRole: {}, byModel: {} };
+  for (const [key, value] of Object.entries(config.models?.options ?? {})) {
+    const settings = requestSettingsFrom(value);
+    if ((ROLES as readonly string[]).includes(key)) options.byRole[key as Role] = settings;
+    else options.byModel[key] = settings;
+  }
+  return options;
+}
+
 function exitCodeFor(result: LoopResult): number {
   const error = result.error;
   // A provider that could not even be created (a missing key) is a setup problem, not a failed call.
   if (error instanceof ProviderError && error.kind === 'auth' && error.status === undefined) return EXIT.usage;
-  return EXIT_FOR_OUTCOME[outcomeOf(result.decision)];
+  const code = EXIT_FOR_OUTCOME[outcomeOf(result.decision)];
+  // A truncated (length) or refused (content-filter) answer is never a silent success.
+  if (code === EXIT.ok && answerIsIncomplete(result)) return EXIT.belowThreshold;
+  return code;
+}
+
+/** The answer given is cut short or a refusal. */
+function answerIsIncomplete(result: LoopResult): boolean {
+  const answered = result.iterations.find((iteration) => iteration.number === result.bestIteration) ?? result.iterations.at(-1);
+  return answered?.finishReason === 'length' || answered?.finishReason === 'content-filter';
 }
 
 /** The `[fallback]` line: a retry of the same model is a retry, not a model taking over from itself. */
@@ -338,6 +371,10 @@ function summarise(taskId: string, result: LoopResult, exitCode: number, chains:
       durationMs: iteration.durationMs,
       usage: iteration.usage,
       findings: iteration.evaluation?.findings ?? [],
+      ...(iteration.finishReason !== undefined ? { finishReason: iteration.finishReason } : {}),
+      ...(iteration.rawFinishReason !== undefined ? { rawFinishReason: iteration.rawFinishReason } : {}),
+      ...(iteration.refusal !== undefined ? { refusal: iteration.refusal } : {}),
+      ...(iteration.reasoning ? { reasoning: iteration.reasoning } : {}),
       attempts: iteration.attempts.map((attempt) => ({
         role: attempt.role,
         candidate: formatModelRef(attempt.candidate),
@@ -348,6 +385,9 @@ function summarise(taskId: string, result: LoopResult, exitCode: number, chains:
         ...(attempt.status !== undefined ? { status: attempt.status } : {}),
         ...(attempt.responseModel ? { responseModel: attempt.responseModel } : {}),
         ...(attempt.usage ? { usage: { inputTokens: attempt.usage.inputTokens, outputTokens: attempt.usage.outputTokens, cacheReadTokens: attempt.usage.cacheReadTokens, cacheWriteTokens: attempt.usage.cacheWriteTokens } } : {}),
+        // A failed attempt's usage is what the vendor reported before it failed (partial).
+        ...(attempt.usage && attempt.outcome === 'error' ? { usagePartial: true } : {}),
+        ...(!attempt.usage && attempt.outcome === 'ok' && attempt.role !== 'embedder' ? { usageUnknown: true } : {}),
       })),
     })),
     usage: { inputTokens: meter.usage.inputTokens, outputTokens: meter.usage.outputTokens, cacheReadTokens: meter.usage.cacheReadTokens, cacheWriteTokens: meter.usage.cacheWriteTokens },

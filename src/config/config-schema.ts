@@ -22,9 +22,25 @@ function perRole<T extends z.ZodType>(value: T) {
 
 const rolesSchema = perRole(modelRefString);
 
+// `[models.options."provider/model"]` or `[models.options.<role>]`: request settings a user sets
+// per model or per role (a model's win over its role's).
+const modelOptionsSchema = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    max_output_tokens: z.number().int().positive().optional(),
+    reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
+    thinking_budget: z.number().int().min(1024, 'at least 1024 tokens (the vendors\' minimum)').optional(),
+  })
+  .strict();
+
+const modelOptionsKey = z.string().refine((key) => (ROLES as readonly string[]).includes(key) || /^[^/\s]+\/\S+$/.test(key), {
+  message: `a role (${ROLES.join(', ')}) or a model reference "provider/model"`,
+});
+
 const modelsSchema = rolesSchema
   .extend({
     fallback: perRole(z.array(modelRefString)).optional(),
+    options: z.record(modelOptionsKey, modelOptionsSchema).optional(),
   })
   .strict();
 

@@ -44,6 +44,7 @@ function callOptions(input: LoopInput, role: Role): RoleCallOptions {
   );
   return {
     taskId: input.taskId,
+    ...(input.roleSettings ? { roleSettings: input.roleSettings } : {}),
     ...(signals.length ? { signal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals) } : {}),
     beforeSend: (candidate, estimatedInputTokens) => {
       const refusal = input.meter.costRefusal(role, candidate, estimatedInputTokens, 0);
@@ -97,6 +98,8 @@ async function executePlan(iteration: OpenIteration, { input, executeOnly, lastN
         ...(events.onModelSwitch ? { onModelSwitch: events.onModelSwitch } : {}),
         onNote: (note) => events.progress(tag, note),
         onToolCall: (call) => events.progress(tag, `tool ${call.toolName}`),
+        ...(events.onReasoning ? { onReasoning: events.onReasoning } : {}),
+        onWarning: (message) => events.progress('warning', message),
       },
     );
   } catch (error) {
@@ -105,6 +108,15 @@ async function executePlan(iteration: OpenIteration, { input, executeOnly, lastN
     throw error;
   }
   iteration.output = executed.output;
+  iteration.reasoning = executed.reasoning;
+  if (executed.finishReason !== undefined) iteration.finishReason = executed.finishReason;
+  if (executed.rawFinishReason !== undefined) iteration.rawFinishReason = executed.rawFinishReason;
+  if (executed.refusal !== undefined) iteration.refusal = executed.refusal;
+  // A truncated or refused answer is never a silent success: the progress line says so.
+  if (executed.finishReason === 'length') events.progress(tag, `the answer was cut short: the model hit its output limit (${executed.rawFinishReason ?? 'length'})`);
+  if (executed.finishReason === 'content-filter') {
+    events.progress(tag, `the model refused${executed.refusal ? `: ${executed.refusal}` : ` (${executed.rawFinishReason ?? 'content filter'})`}`);
+  }
 }
 
 async function evaluateOutput(iteration: OpenIteration, { input, executeOnly, lastNumber }: StepContext): Promise<void> {

@@ -5,6 +5,7 @@ import { renderClientError, type GatewayRequestError } from './client-error.js';
 import type { ReplySink } from './reply-sink.js';
 import type { SseWriter } from './sse-writer.js';
 import { randomId } from './translate-helpers.js';
+import { ZERO_USAGE } from './zero-usage.js';
 
 const STOP_REASON: Record<FinishReason, string> = {
   stop: 'end_turn',
@@ -16,7 +17,9 @@ const STOP_REASON: Record<FinishReason, string> = {
 };
 
 /** openkoi usage as Anthropic counts it: cache reads and writes outside `input_tokens`. */
-export function anthropicUsageOf(usage: Usage): Record<string, number> {
+/** Usage the vendor did not report is sent as zeros: clients of the wire format need numbers (the usage row says unknown). */
+export function anthropicUsageOf(reported: Usage | undefined): Record<string, number> {
+  const usage: Usage = reported ?? ZERO_USAGE;
   return {
     input_tokens: usage.inputTokens,
     output_tokens: usage.outputTokens,
@@ -31,9 +34,15 @@ export function anthropicMessageOf(response: GatewayChatResponse, model: string)
     type: 'message',
     role: 'assistant',
     model,
-    content: response.content.map((part) =>
-      part.type === 'text' ? { type: 'text', text: part.text } : { type: 'tool_use', id: part.toolCallId, name: part.toolName, input: part.input ?? {} },
-    ),
+    // Thinking blocks round-trip only when the upstream made them (their signature is its own).
+    content: response.content.flatMap((part): Array<Record<string, unknown>> => {
+      if (part.type === 'text') return [{ type: 'text', text: part.text }];
+      if (part.type === 'reasoning') {
+        if (part.provider !== 'anthropic') return [];
+        return part.encrypted !== undefined ? [{ type: 'redacted_thinking', data: part.encrypted }] : [{ type: 'thinking', thinking: part.text, signature: part.signature ?? '' }];
+      }
+      return [{ type: 'tool_use', id: part.toolCallId, name: part.toolName, input: part.input ?? {} }];
+    }),
     stop_reason: STOP_REASON[response.finishReason],
     stop_sequence: null,
     usage: anthropicUsageOf(response.usage),

@@ -5,6 +5,7 @@ import { renderClientError, type GatewayRequestError } from './client-error.js';
 import type { ReplySink } from './reply-sink.js';
 import type { SseWriter } from './sse-writer.js';
 import { randomId } from './translate-helpers.js';
+import { ZERO_USAGE } from './zero-usage.js';
 
 const FINISH_REASON: Record<FinishReason, string> = {
   stop: 'stop',
@@ -16,7 +17,8 @@ const FINISH_REASON: Record<FinishReason, string> = {
 };
 
 /** openkoi usage as OpenAI counts it: cached tokens inside `prompt_tokens`, reasoning inside completion. */
-export function openAIUsageOf(usage: Usage): Record<string, unknown> {
+export function openAIUsageOf(reported: Usage | undefined): Record<string, unknown> {
+  const usage: Usage = reported ?? ZERO_USAGE;
   const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
   return {
     prompt_tokens: prompt,

@@ -9,10 +9,12 @@ export type ClientTools = Pick<TranslatedResponsesRequest, 'customTools' | 'name
 import type { ReplySink } from './reply-sink.js';
 import type { SseWriter } from './sse-writer.js';
 import { isObject, randomId } from './translate-helpers.js';
+import { ZERO_USAGE } from './zero-usage.js';
 
 type OutputItem = Record<string, unknown>;
 
-export function responsesUsageOf(usage: Usage): Record<string, unknown> {
+export function responsesUsageOf(reported: Usage | undefined): Record<string, unknown> {
+  const usage: Usage = reported ?? ZERO_USAGE;
   const input = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
   return {
     input_tokens: input,
@@ -82,6 +84,7 @@ function statusOf(reason: FinishReason): { status: string; incomplete_details: u
 export function responseOf(reply: GatewayChatResponse, model: string, tools: ClientTools): Record<string, unknown> {
   const output: OutputItem[] = [];
   for (const part of reply.content) {
+    if (part.type === 'reasoning') continue;
     if (part.type === 'text') {
       const last = output.at(-1);
       if (last?.['type'] === 'message') ((last['content'] as Array<{ text: string }>)[0]!.text += part.text);

@@ -1,4 +1,4 @@
-import type { TextPart, ToolCallPart, ToolResultPart } from '../model/content-part.js';
+import type { AssistantPart, TextPart, ToolCallPart, ToolResultPart } from '../model/content-part.js';
 import type { Message } from '../model/message.js';
 import type { ToolDefinition } from '../model/tool-definition.js';
 import type { RoleRequest } from '../routing/model-gateway.js';
@@ -109,10 +109,10 @@ function convertTools(tools: unknown, context: ToolContext, field = 'tools', nam
 function convertItems(items: unknown[]): Message[] {
   const converted: Message[] = [];
   const toolNames = new Map<string, string>();
-  const assistantParts = (): Array<TextPart | ToolCallPart> => {
+  const assistantParts = (): AssistantPart[] => {
     const last = converted.at(-1);
     if (last?.role === 'assistant' && Array.isArray(last.content)) return last.content;
-    const message = { role: 'assistant' as const, content: [] as Array<TextPart | ToolCallPart> };
+    const message = { role: 'assistant' as const, content: [] as AssistantPart[] };
     converted.push(message);
     return message.content;
   };

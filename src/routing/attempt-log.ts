@@ -47,7 +47,9 @@ export class AttemptLog {
       outcome: 'error',
       ...(providerError ? { errorKind: providerError.kind, message: providerError.message } : { message: String(error) }),
       ...(providerError?.status !== undefined ? { status: providerError.status } : {}),
-      ...(usage ? { usage } : {}),
+      // What the vendor reported before failing (a stream cut after message_start still bills its
+      // input): the partial usage the adapter put on the error, when the stream emitted none.
+      ...((usage ?? providerError?.partialUsage) ? { usage: usage ?? providerError!.partialUsage } : {}),
     });
     if (providerError) this.lastErrors.set(formatModelRef(candidate), providerError);
   }

@@ -2,6 +2,7 @@ import { taskRecords } from './001-task-records.js';
 import { cooldowns } from './002-cooldowns.js';
 import { usageRecords } from './003-usage-records.js';
 import { gatewayTokens } from './006-gateway-tokens.js';
+import { finishReasonsAndUnknownUsage } from './008-finish-reasons-and-unknown-usage.js';
 
 export interface Migration {
   name: string;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   usageRecords,
   // 004 and 005 are reserved for work landing in parallel; keep this list in file-number order.
   gatewayTokens,
+  finishReasonsAndUnknownUsage,
 ];
