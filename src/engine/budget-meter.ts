@@ -45,7 +45,14 @@ export interface BudgetClock {
 
 export const SYSTEM_BUDGET_CLOCK: BudgetClock = {
   now: () => Date.now(),
-  timeoutSignal: (milliseconds) => AbortSignal.timeout(milliseconds),
+  // Not AbortSignal.timeout: combined through AbortSignal.any, Node 20 may collect it before it
+  // fires (nothing else holds it), and a stalled stream then outlives its time budget. The timer's
+  // closure holds this controller until it fires; unref'd, it keeps no finished process alive.
+  timeoutSignal: (milliseconds) => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new DOMException('The time budget ran out.', 'TimeoutError')), milliseconds).unref();
+    return controller.signal;
+  },
 };
 
 /** Running totals of a task's model use, fed by every attempt the gateway reports. */
