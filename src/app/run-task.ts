@@ -156,6 +156,13 @@ export async function runTask(input: RunTaskInput): Promise<number> {
         meter.add(attempt);
         recorder.onAttempt(attempt);
       },
+      // Waits are visible (issue 14): a second or more of silence reads as a hang.
+      onRetryWait: (notice) => {
+        if (notice.waitMs <= 1_000) return;
+        if (streamToStderr) liveOutput?.endLine();
+        else liveOutput?.flush();
+        progress.line('retry', `${formatModelRef(notice.candidate)} ${notice.because}, retrying in ${Math.ceil(notice.waitMs / 1000)} s`);
+      },
     });
 
     // -i 0 streams straight to stdout: that output is the answer. With iterations, stdout gets
@@ -191,11 +198,15 @@ export async function runTask(input: RunTaskInput): Promise<number> {
           // The partial text stays; the next model's output starts on a line of its own.
           if (streamToStderr || afterOutput) liveOutput?.endLine();
           else liveOutput?.flush();
+          // A retry of the same model is not a takeover (issue 14).
+          const same = formatModelRef(from) === formatModelRef(to);
           progress.line(
-            'fallback',
-            afterOutput
-              ? `${formatModelRef(from)} failed mid-stream (${reason}); ${formatModelRef(to)} takes over and its output follows`
-              : `${formatModelRef(from)} failed (${reason}); trying ${formatModelRef(to)}`,
+            same ? 'retry' : 'fallback',
+            same
+              ? `${formatModelRef(from)} failed mid-stream (${reason}); it starts the step again and its output follows`
+              : afterOutput
+                ? `${formatModelRef(from)} failed mid-stream (${reason}); ${formatModelRef(to)} takes over and its output follows`
+                : `${formatModelRef(from)} failed (${reason}); trying ${formatModelRef(to)}`,
           );
         },
       },
