@@ -3,6 +3,7 @@ import { createProvider, type ProviderCredential } from '../providers/create-pro
 import type { ModelProvider } from '../providers/model-provider.js';
 import { findProviderEntry, type ProviderEntry } from '../providers/provider-catalog.js';
 import { ProviderError } from '../providers/provider-error.js';
+import { headerUnsafeKeyError } from './header-unsafe-key.js';
 
 /** Adapters created on first use and shared by every role that names the same provider. */
 export class ProviderPool {
@@ -19,8 +20,12 @@ export class ProviderPool {
     let provider = this.providers.get(providerId);
     if (!provider) {
       const entry = findProviderEntry(providerId, this.entries);
-      provider = entry
-        ? createProvider(entry, this.environment, this.findCredential(entry))
+      const credential = entry ? this.findCredential(entry) : undefined;
+      const unsafeKey = entry ? headerUnsafeKeyError(entry.id, credential) : undefined;
+      provider = unsafeKey
+        ? Promise.reject(unsafeKey)
+        : entry
+        ? createProvider(entry, this.environment, credential)
         : Promise.reject(new ProviderError(`Unknown provider "${providerId}".`, { kind: 'invalid-request', provider: providerId }));
       // A failed creation (missing key) is not cached as a success, but is remembered: retrying it cannot help.
       this.providers.set(providerId, provider);

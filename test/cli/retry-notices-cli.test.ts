@@ -49,3 +49,29 @@ describe('waits are visible on stderr', () => {
     expect(fake.requestsTo('openai.chat')).toHaveLength(2);
   });
 });
+
+describe('a local mistake is not an outage', () => {
+  it('a key with a pasted smart quote is exit 2 naming the variable and the character, never the key; nothing sent, nothing cooled', async () => {
+    const environment = { ...environmentWith(''), OPENAI_API_KEY: '\u201csk-fake-openai-quoted-0123\u201d' };
+
+    const run = await runOpenkoi(['-i', '0', 'Say something'], environment);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Your OPENAI_API_KEY contains a smart quote “ \(U\+201C\), which cannot be sent in an HTTP header/);
+    expect(run.stderr).not.toContain('sk-fake-openai-quoted-0123');
+    expect(fake.requests).toHaveLength(0);
+    const list = await runOpenkoi(['cooldowns'], environment);
+    expect(list.stdout).toBe('Nothing is cooling down.\n');
+  });
+
+  it('a key with a line break in it names the line break', async () => {
+    const environment = { ...environmentWith(''), OPENAI_API_KEY: 'sk-fake-openai\nsecond-line' };
+
+    const run = await runOpenkoi(['-i', '0', 'Say something'], environment);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Your OPENAI_API_KEY contains a line break \(U\+000A\)/);
+    expect(run.stderr).not.toContain('second-line');
+    expect(fake.requests).toHaveLength(0);
+  });
+});
