@@ -5,6 +5,9 @@ import Models from './commands/models.js';
 import Run from './commands/run.js';
 import Status from './commands/status.js';
 import Trust from './commands/trust.js';
+// Gateway (issue 13)
+import Serve from './commands/serve.js';
+import Token from './commands/token.js';
 
 export const COMMANDS = {
   cooldowns: Cooldowns,
@@ -12,4 +15,7 @@ export const COMMANDS = {
   run: Run,
   status: Status,
   trust: Trust,
+  // Gateway (issue 13)
+  serve: Serve,
+  token: Token,
 };

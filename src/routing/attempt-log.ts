@@ -47,7 +47,9 @@ export class AttemptLog {
       outcome: 'error',
       ...(providerError ? { errorKind: providerError.kind, message: providerError.message } : { message: String(error) }),
       ...(providerError?.status !== undefined ? { status: providerError.status } : {}),
-      ...(usage ? { usage } : {}),
+      // What the vendor reported before failing (a stream cut after message_start still bills its
+      // input): the partial usage the adapter put on the error, when the stream emitted none.
+      ...((usage ?? providerError?.partialUsage) ? { usage: usage ?? providerError!.partialUsage } : {}),
     });
     if (providerError) this.lastErrors.set(formatModelRef(candidate), providerError);
   }
@@ -61,6 +63,17 @@ export class AttemptLog {
       ...(usage ? { usage } : {}),
       ...(responseModel ? { responseModel } : {}),
     });
+  }
+
+  /** A request refused before sending (its estimated input exceeds the candidate's window): nothing sent, nothing cooled. */
+  recordRefused(candidate: ModelRef, error: ProviderError, now: number): void {
+    this.lastErrors.set(formatModelRef(candidate), error);
+    this.record({ candidate, startedAt: now, waitedMs: 0, outcome: 'skipped', errorKind: error.kind, message: error.message });
+  }
+
+  /** A stream the caller stopped reading (a budget, an interrupt): recorded with the usage so far, neither failed nor cooled. */
+  recordStopped(candidate: ModelRef, startedAt: number, waitedMs: number, usage: Usage | undefined): void {
+    this.record({ candidate, startedAt, waitedMs, outcome: 'error', errorKind: 'aborted', message: 'the caller stopped reading the reply', ...(usage ? { usage } : {}) });
   }
 
   /** Once per call, and not for a candidate this call already tried (its error says more). */

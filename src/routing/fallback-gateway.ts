@@ -1,4 +1,5 @@
 import type { Role } from '../model/role.js';
+import { estimateInputTokens } from '../model/estimate-tokens.js';
 import { formatModelRef, type ModelRef } from '../model/model-ref.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import { ProviderError } from '../providers/provider-error.js';
@@ -50,12 +51,12 @@ export class FallbackGateway implements ModelGateway {
       if (response.responseModel) progress.responseModel = response.responseModel;
       return response;
     };
-    const result = await resultOf(this.run(role, options, sendChat));
+    const result = await resultOf(this.run(role, options, sendChat, estimateInputTokens(request)));
     return { ...result.value, servedBy: result.servedBy, attempts: result.attempts };
   }
 
   async *chatStream(role: Role, request: RoleRequest, options: RoleCallOptions = {}): AsyncIterable<GatewayStreamEvent> {
-    yield* this.run(role, options, streamAttempt(request));
+    yield* this.run(role, options, streamAttempt(request), estimateInputTokens(request));
   }
 
   async embed(texts: string[], options: RoleCallOptions = {}): Promise<Float32Array[]> {
@@ -72,7 +73,7 @@ export class FallbackGateway implements ModelGateway {
     return (await resultOf(this.run('embedder', options, sendEmbed))).value;
   }
 
-  private run<T>(role: Role, options: RoleCallOptions, send: SendAttempt<T>) {
+  private run<T>(role: Role, options: RoleCallOptions, send: SendAttempt<T>, estimatedInputTokens?: number) {
     return runChain(
       {
         role,
@@ -86,6 +87,7 @@ export class FallbackGateway implements ModelGateway {
         clock: this.options.clock ?? SYSTEM_CLOCK,
         random: this.options.random ?? Math.random,
         contextWindowOf: this.options.contextWindowOf ?? knownContextWindow,
+        ...(estimatedInputTokens !== undefined ? { estimatedInputTokens } : {}),
       },
       send,
     );

@@ -45,6 +45,12 @@ export interface ChainContext {
   clock: Clock;
   random: () => number;
   contextWindowOf: (candidate: ModelRef) => number | undefined;
+  /**
+   * The request's estimated input tokens (model/estimate-tokens.ts), for chat calls: a candidate
+   * whose known window it exceeds is refused without sending, and `options.beforeSend` (the
+   * engine's budget) may refuse it too.
+   */
+  estimatedInputTokens?: number;
 }
 
 export interface ChainResult<T> {
@@ -94,14 +100,28 @@ export async function* runChain<T>(context: ChainContext, send: SendAttempt<T>):
       pendingSwitch = { from: candidate, reason: run.unavailableReason(candidate), afterOutput: false };
       continue;
     }
+    if (context.estimatedInputTokens !== undefined) {
+      const refusal = run.refuseOversized(candidate, context.estimatedInputTokens);
+      if (refusal) {
+        yield* run.log.drainEvents();
+        if (refusal.action === 'stop') throw refusal.error;
+        pendingSwitch = { from: candidate, reason: refusal.reason, afterOutput: false };
+        continue;
+      }
+      // The caller's budget may refuse the request too: its error ends the call, nothing sent.
+      context.options.beforeSend?.(candidate, context.estimatedInputTokens);
+    }
     const startedAt = context.clock.now();
     const progress: AttemptProgress = { outputSeen: false };
     let value: T;
     let decision: Decision;
+    let settled = false;
     try {
       run.requestsSent++;
       value = yield* send(provider, candidate, run.callOptions, progress);
+      settled = true;
     } catch (error) {
+      settled = true;
       run.log.recordFailure(candidate, startedAt, waitMs, error, progress.usage);
       decision = run.decide(candidate, error);
       yield* run.log.drainEvents();
@@ -109,6 +129,10 @@ export async function* runChain<T>(context: ChainContext, send: SendAttempt<T>):
       pendingSwitch = { from: candidate, reason: decision.reason, afterOutput: progress.outputSeen };
       if (decision.action === 'retry') retry = { candidate, waitMs: run.spendRetry(decision.waitMs), because: whatHappened(error, progress.outputSeen) };
       continue;
+    } finally {
+      // The caller stopped reading mid-attempt (a budget, an interrupt): the attempt is recorded
+      // with the usage the vendor reported so far, neither failed nor cooled.
+      if (!settled) run.log.recordStopped(candidate, startedAt, waitMs, progress.usage);
     }
     run.log.recordSuccess(candidate, startedAt, waitMs, progress.usage, progress.responseModel);
     yield* run.log.drainEvents();
@@ -217,6 +241,22 @@ class ChainRun {
       this.unavailable.set(key, providerError);
       return undefined;
     }
+  }
+
+  /**
+   * A request whose estimated input alone exceeds the candidate's known context window is not
+   * sent: it is the context-length error the vendor would answer, without paying for the round trip.
+   */
+  refuseOversized(candidate: ModelRef, estimatedInputTokens: number): Decision | undefined {
+    const window = this.context.contextWindowOf(candidate);
+    if (window === undefined || estimatedInputTokens <= window) return undefined;
+    const key = formatModelRef(candidate);
+    const error = new ProviderError(
+      `Not sent: the ${this.context.role} request is about ${estimatedInputTokens} input tokens (estimated at 4 characters a token), more than ${key}'s context window of ${window} tokens.`,
+      { kind: 'context-length', provider: candidate.provider, model: candidate.model },
+    );
+    this.log.recordRefused(candidate, error, this.context.clock.now());
+    return this.decide(candidate, error);
   }
 
   unavailableReason(candidate: ModelRef): string {

@@ -4,7 +4,8 @@ import type { CallOptions, ModelProvider } from '../providers/model-provider.js'
 import type { GatewayStreamEvent, RoleRequest } from './model-gateway.js';
 import type { AttemptProgress, SendAttempt } from './run-chain.js';
 
-const OUTPUT_EVENTS: ReadonlySet<StreamEvent['type']> = new Set(['text-delta', 'tool-input-delta', 'tool-call']);
+// Reasoning counts as output: it streams to the user (--show-reasoning) as it is written.
+const OUTPUT_EVENTS: ReadonlySet<StreamEvent['type']> = new Set(['text-delta', 'reasoning-delta', 'tool-input-delta', 'tool-call']);
 
 /**
  * One streamed attempt. Events up to the first output are held back until the stream has proved

@@ -44,7 +44,7 @@ describe('waits are visible on stderr', () => {
     const run = await runOpenkoi(['-i', '0', 'Say something'], environment);
 
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/\[retry\] openai\/gpt-5\.2 failed mid-stream \(openai\/gpt-5\.2: timeout\); it starts the step again/);
+    expect(run.stderr).toMatch(/openai\/gpt-5\.2 failed mid-stream \(openai\/gpt-5\.2: timeout\); retrying it/);
     expect(run.stderr).not.toMatch(/takes over/);
     expect(fake.requestsTo('openai.chat')).toHaveLength(2);
   });
