@@ -188,6 +188,13 @@ export async function runTask(input: RunTaskInput): Promise<number> {
         meter.add(attempt);
         recorder.onAttempt(attempt);
       },
+      // Waits are visible (issue 14): a second or more of silence reads as a hang.
+      onRetryWait: (notice) => {
+        if (notice.waitMs <= 1_000) return;
+        if (streamToStderr) liveOutput?.endLine();
+        else liveOutput?.flush();
+        progress.line('retry', `${formatModelRef(notice.candidate)} ${notice.because}, retrying in ${Math.ceil(notice.waitMs / 1000)} s`);
+      },
     });
 
     // stdout holds only the answer. -i 0 streams it to a terminal as it comes; a file or a pipe

@@ -4,7 +4,7 @@ import type { Database } from '../memory/database.js';
 import type { ModelRef } from '../model/model-ref.js';
 import { MemoryCooldownStore, SqliteCooldownStore } from './cooldown-store.js';
 import { FallbackGateway } from './fallback-gateway.js';
-import type { AttemptListener, ModelGateway } from './model-gateway.js';
+import type { AttemptListener, ModelGateway, RetryWaitListener } from './model-gateway.js';
 import type { ProviderPool } from './provider-pool.js';
 import { retryPolicyFromConfig } from './retry-policy.js';
 
@@ -16,6 +16,7 @@ export interface GatewayOptions {
   /** The shared database (cooldowns live there); undefined in tests that need none. */
   database?: Database;
   onAttempt?: AttemptListener;
+  onRetryWait?: RetryWaitListener;
 }
 
 /** The gateway a task runs through: fallback chains, retries, and cooldowns shared via openkoi.db. */
@@ -28,5 +29,6 @@ export function createGateway(options: GatewayOptions): ModelGateway {
     // rate-limited model within one run.
     cooldowns: options.database ? new SqliteCooldownStore(options.database) : new MemoryCooldownStore(),
     ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
+    ...(options.onRetryWait ? { onRetryWait: options.onRetryWait } : {}),
   });
 }

@@ -6,7 +6,7 @@ import { ProviderError } from '../providers/provider-error.js';
 import { SYSTEM_CLOCK, type Clock } from './clock.js';
 import { MemoryCooldownStore, type CooldownStore } from './cooldown-store.js';
 import { knownContextWindow } from './known-context-windows.js';
-import type { AttemptListener, GatewayChatResponse, GatewayStreamEvent, ModelGateway, RoleCallOptions, RoleRequest } from './model-gateway.js';
+import type { AttemptListener, RetryWaitListener, GatewayChatResponse, GatewayStreamEvent, ModelGateway, RoleCallOptions, RoleRequest } from './model-gateway.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { resultOf, runChain, type SendAttempt } from './run-chain.js';
 import { streamAttempt } from './stream-attempt.js';
@@ -18,6 +18,7 @@ export interface FallbackGatewayOptions {
   /** Shared between processes when SQLite-backed; one process's memory otherwise. */
   cooldowns?: CooldownStore;
   onAttempt?: AttemptListener;
+  onRetryWait?: RetryWaitListener;
   clock?: Clock;
   /** Jitter source for backoff, in [0, 1). */
   random?: () => number;
@@ -82,6 +83,7 @@ export class FallbackGateway implements ModelGateway {
         policy: this.policy,
         cooldowns: this.cooldowns,
         onAttempt: this.options.onAttempt ?? (() => {}),
+        onRetryWait: this.options.onRetryWait ?? (() => {}),
         clock: this.options.clock ?? SYSTEM_CLOCK,
         random: this.options.random ?? Math.random,
         contextWindowOf: this.options.contextWindowOf ?? knownContextWindow,

@@ -64,4 +64,18 @@ export interface ServedByEvent {
   candidate: ModelRef;
 }
 
+/**
+ * Routing is about to wait before sending again: the same candidate after a transient error, or
+ * the first of a chain that is cooling. Told before the wait so that a user is never left in silence.
+ */
+export interface RetryWaitNotice {
+  role: Role;
+  candidate: ModelRef;
+  waitMs: number;
+  /** What the candidate did: `rate-limited`, `overloaded`, `stalled mid-stream`, `cooling down`, ... */
+  because: string;
+}
+
+export type RetryWaitListener = (notice: RetryWaitNotice) => void;
+
 export type GatewayStreamEvent = StreamEvent | AttemptEvent | ModelSwitchEvent | ServedByEvent;

@@ -8,7 +8,7 @@ import type { RetryPolicy } from './retry-policy.js';
 export type Pick =
   | { kind: 'send'; candidate: ModelRef }
   /** Every usable candidate is cooling; the earliest is free again after this wait, paid from the retry budget. */
-  | { kind: 'wait'; waitMs: number }
+  | { kind: 'wait'; waitMs: number; candidate: ModelRef }
   | { kind: 'exhausted'; reason: string }
   /** Nothing could ever be sent (no chain, or no candidate could be created): the setup error says more. */
   | { kind: 'setup-error'; error: ProviderError };
@@ -42,12 +42,12 @@ export function pickCandidate(input: PickInput): Pick {
     return { kind: 'exhausted', reason: 'no candidate is left to try' };
   }
   if (input.requestsSent >= policy.maxAttempts) return { kind: 'exhausted', reason: `the limit of ${policy.maxAttempts} attempts (max_attempts) was reached` };
-  let earliest: Cooldown | undefined;
+  let earliest: { candidate: ModelRef; untilMs: number } | undefined;
   for (const candidate of usable) {
     const cooldown = input.cooldownOf(candidate);
     if (!cooldown || cooldown.untilMs <= now) return { kind: 'send', candidate };
     input.onSkip(candidate, cooldown);
-    if (!earliest || cooldown.untilMs < earliest.untilMs) earliest = cooldown;
+    if (!earliest || cooldown.untilMs < earliest.untilMs) earliest = { candidate, untilMs: cooldown.untilMs };
   }
   const waitMs = earliest!.untilMs - now;
   // Cooling because of what happened in this very call reads better as "failed".
@@ -56,5 +56,5 @@ export function pickCandidate(input: PickInput): Pick {
     return { kind: 'exhausted', reason: `every candidate ${state}, the first for another ${Math.ceil(waitMs / 1000)} s (more than max_all_cooling_wait_s)` };
   }
   if (input.retriesUsed >= policy.retryBudget) return { kind: 'exhausted', reason: `every candidate ${state} and the retry budget (retry_budget) is spent` };
-  return { kind: 'wait', waitMs };
+  return { kind: 'wait', waitMs, candidate: earliest!.candidate };
 }

@@ -5,6 +5,7 @@ import { findProviderEntry, type ProviderEntry } from '../providers/provider-cat
 import { ProviderError } from '../providers/provider-error.js';
 import type { RequestSettings } from '../model/request-settings.js';
 import { withModelSettings } from '../providers/with-model-settings.js';
+import { headerUnsafeKeyError } from './header-unsafe-key.js';
 
 /** Adapters created on first use and shared by every role that names the same provider. */
 export class ProviderPool {
@@ -23,8 +24,12 @@ export class ProviderPool {
     let provider = this.providers.get(providerId);
     if (!provider) {
       const entry = findProviderEntry(providerId, this.entries);
-      provider = entry
-        ? createProvider(entry, this.environment, this.findCredential(entry)).then((created) => withModelSettings(created, this.settingsOf(providerId)))
+      const credential = entry ? this.findCredential(entry) : undefined;
+      const unsafeKey = entry ? headerUnsafeKeyError(entry.id, credential) : undefined;
+      provider = unsafeKey
+        ? Promise.reject(unsafeKey)
+        : entry
+          ? createProvider(entry, this.environment, credential).then((created) => withModelSettings(created, this.settingsOf(providerId)))
         : Promise.reject(new ProviderError(`Unknown provider "${providerId}".`, { kind: 'invalid-request', provider: providerId }));
       // A failed creation (missing key) is not cached as a success, but is remembered: retrying it cannot help.
       this.providers.set(providerId, provider);

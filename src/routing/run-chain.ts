@@ -8,7 +8,8 @@ import { AttemptLog } from './attempt-log.js';
 import type { Clock } from './clock.js';
 import type { CooldownStore } from './cooldown-store.js';
 import { decideOnError, type Decision } from './decide-on-error.js';
-import type { AttemptListener, AttemptRecord, GatewayStreamEvent, ModelSwitchEvent, RoleCallOptions } from './model-gateway.js';
+import type { AttemptListener, AttemptRecord, GatewayStreamEvent, ModelSwitchEvent, RetryWaitListener, RoleCallOptions } from './model-gateway.js';
+import type { ProviderErrorKind } from '../providers/provider-error.js';
 import { pickCandidate } from './pick-candidate.js';
 import type { RetryPolicy } from './retry-policy.js';
 
@@ -39,6 +40,8 @@ export interface ChainContext {
   policy: RetryPolicy;
   cooldowns: CooldownStore;
   onAttempt: AttemptListener;
+  /** Told before every wait (retry of a candidate, or a cooling chain). */
+  onRetryWait: RetryWaitListener;
   clock: Clock;
   random: () => number;
   contextWindowOf: (candidate: ModelRef) => number | undefined;
@@ -68,13 +71,14 @@ export interface ChainResult<T> {
  */
 export async function* runChain<T>(context: ChainContext, send: SendAttempt<T>): AsyncGenerator<GatewayStreamEvent, ChainResult<T>, undefined> {
   const run = new ChainRun(context);
-  let retry: { candidate: ModelRef; waitMs: number } | undefined;
+  let retry: { candidate: ModelRef; waitMs: number; because: string } | undefined;
   let pendingSwitch: Omit<ModelSwitchEvent, 'type' | 'to'> | undefined;
   for (;;) {
     let candidate: ModelRef;
     let waitMs = 0;
+    let because = '';
     if (retry) {
-      ({ candidate, waitMs } = retry);
+      ({ candidate, waitMs, because } = retry);
       retry = undefined;
     } else {
       try {
@@ -89,7 +93,7 @@ export async function* runChain<T>(context: ChainContext, send: SendAttempt<T>):
       yield { type: 'model-switch', ...pendingSwitch, to: candidate };
     }
     pendingSwitch = undefined;
-    await run.waitBeforeRetry(waitMs);
+    await run.waitBeforeRetry(waitMs, candidate, because);
     const provider = await run.providerOf(candidate);
     if (!provider) {
       yield* run.log.drainEvents();
@@ -123,7 +127,7 @@ export async function* runChain<T>(context: ChainContext, send: SendAttempt<T>):
       yield* run.log.drainEvents();
       if (decision.action === 'stop') throw decision.error;
       pendingSwitch = { from: candidate, reason: decision.reason, afterOutput: progress.outputSeen };
-      if (decision.action === 'retry') retry = { candidate, waitMs: run.spendRetry(decision.waitMs) };
+      if (decision.action === 'retry') retry = { candidate, waitMs: run.spendRetry(decision.waitMs), because: whatHappened(error, progress.outputSeen) };
       continue;
     } finally {
       // The caller stopped reading mid-attempt (a budget, an interrupt): the attempt is recorded
@@ -134,6 +138,19 @@ export async function* runChain<T>(context: ChainContext, send: SendAttempt<T>):
     yield* run.log.drainEvents();
     return { value, servedBy: candidate, attempts: [...run.log.attempts] };
   }
+}
+
+/** How a retry notice says what the candidate did. */
+function whatHappened(error: unknown, afterOutput: boolean): string {
+  const kind = error instanceof ProviderError ? error.kind : undefined;
+  const phrases: Partial<Record<ProviderErrorKind, string>> = {
+    'rate-limit': 'rate-limited',
+    overloaded: 'overloaded',
+    server: 'server error',
+    timeout: afterOutput ? 'stalled mid-stream' : 'timed out',
+    network: afterOutput ? 'cut off mid-stream' : 'network error',
+  };
+  return (kind && phrases[kind]) ?? 'failed';
 }
 
 /** Runs a chain whose events nobody watches (chat, embed) to its result. */
@@ -187,7 +204,7 @@ class ChainRun {
         case 'exhausted':
           throw this.exhausted(pick.reason);
         case 'wait':
-          await this.waitBeforeRetry(this.spendRetry(pick.waitMs));
+          await this.waitBeforeRetry(this.spendRetry(pick.waitMs), pick.candidate, 'cooling down');
       }
     }
   }
@@ -199,8 +216,9 @@ class ChainRun {
   }
 
   /** An abortable wait: the caller aborting ends the call now, not after the wait. */
-  async waitBeforeRetry(milliseconds: number): Promise<void> {
+  async waitBeforeRetry(milliseconds: number, candidate: ModelRef, because: string): Promise<void> {
     if (milliseconds <= 0) return;
+    this.context.onRetryWait({ role: this.context.role, candidate, waitMs: milliseconds, because });
     const signal = this.context.options.signal;
     await this.context.clock.sleep(milliseconds, signal);
     if (signal?.aborted) {

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ModelRef } from '../../src/model/model-ref.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
-import type { GatewayStreamEvent } from '../../src/routing/model-gateway.js';
+import type { GatewayStreamEvent, RetryWaitNotice } from '../../src/routing/model-gateway.js';
 import type { FakeServer } from '../fakes/fake-server.js';
 import { startFakeVendors } from '../fakes/start-fake-vendors.js';
-import { ASK, chains, fakePool, failureOf, FakeClock, gatewayFor, storeOf, T0, TemporaryDatabase, textOf } from './routing-harness.js';
+import { ASK, chains, collectStream, fakePool, failureOf, FakeClock, gatewayFor, storeOf, T0, TemporaryDatabase, textOf } from './routing-harness.js';
 
 const GPT: ModelRef = { provider: 'openai', model: 'gpt-5.2' };
 
@@ -109,5 +109,23 @@ describe('one retry budget covers waiting for a cooling chain and retrying a can
     expect(clock.waits).toEqual([2_000, 1_500]);
     expect(fake.requestsTo('openai.chat')).toHaveLength(2);
     expect(error.message).toMatch(/every candidate failed and is cooling down, the first for another 60 s \(more than max_all_cooling_wait_s\)/);
+  });
+});
+
+describe('every wait is told before it starts', () => {
+  it('names the model and what it did: a stall mid-stream, then a cooling chain', async () => {
+    fake.script('openai.chat', { chunks: ['one ', 'two'], stallAfterEvents: 2 }, { chunks: ['whole'] });
+    const notices: RetryWaitNotice[] = [];
+    const { gateway, clock } = gatewayFor({ chains: chains([GPT]), pool: fakePool(fake), cooldowns: storeOf(database), policy: { idleTimeoutMs: 300 }, onRetryWait: (notice) => notices.push(notice) });
+
+    await collectStream(gateway.chatStream('executor', ASK));
+
+    expect(notices).toEqual([{ role: 'executor', candidate: GPT, waitMs: clock.waits[0], because: 'stalled mid-stream' }]);
+
+    storeOf(database).coolDown(GPT, { untilMs: clock.now() + 4_000, errorKind: 'overloaded', status: 529, now: clock.now() });
+    fake.script('openai.chat', { text: 'after the cooldown' });
+    notices.length = 0;
+    await gateway.chat('executor', ASK);
+    expect(notices).toEqual([{ role: 'executor', candidate: GPT, waitMs: 4_000, because: 'cooling down' }]);
   });
 });
