@@ -24,6 +24,8 @@ export interface RunFlags {
   json?: boolean;
   config?: string;
   quiet?: boolean;
+  /** --no-memory: no recall and no learnings for this run. */
+  memory?: boolean;
 }
 
 const MODEL_FLAGS = ['model', 'executor', 'evaluator', 'planner', 'embedder'] as const;
@@ -61,6 +63,7 @@ export function configFromRunFlags(flags: RunFlags): OpenkoiConfig {
       max_duration_s: parseNumberFlag('--max-time', flags['max-time']),
     },
     output: { stream: flags.stream },
+    ...(flags.memory === false ? { memory: { enabled: false } } : {}),
   };
 }
 

@@ -34,6 +34,7 @@ export default class Run extends Command {
     json: Flags.boolean({ description: 'Print one JSON summary (answer, score, decision, iterations, usage, cost) on stdout.' }),
     config: Flags.string({ description: 'Config file used instead of OPENKOI_HOME/config.toml.', helpValue: 'PATH' }),
     quiet: Flags.boolean({ description: 'No progress on stderr; errors only.' }),
+    memory: Flags.boolean({ allowNo: true, description: 'Recall what earlier tasks taught and learn from this one (default); --no-memory does neither for this run.' }),
   };
 
   async run(): Promise<void> {

@@ -79,6 +79,16 @@ const priceSchema = z
   })
   .strict();
 
+// Semantic memory (issue 11): recall before planning, learnings after each task.
+const memorySchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    recall_tokens: z.number().int().min(0).max(100_000).optional(),
+  })
+  .strict();
+
+export type MemoryConfig = z.infer<typeof memorySchema>;
+
 export const configSchema = z
   .object({
     models: modelsSchema.optional(),
@@ -87,6 +97,7 @@ export const configSchema = z
     output: outputSchema.optional(),
     routing: routingSchema.optional(),
     pricing: z.record(modelRefString, priceSchema).optional(),
+    memory: memorySchema.optional(),
   })
   .strict();
 

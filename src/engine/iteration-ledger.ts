@@ -32,7 +32,7 @@ export class IterationLedger {
   private readonly closed: IterationSummary[] = [];
   private best: IterationSummary | undefined;
 
-  constructor(private readonly input: Pick<LoopInput, 'taskId' | 'attempts' | 'store'>) {}
+  constructor(private readonly input: Pick<LoopInput, 'taskId' | 'attempts' | 'store' | 'memory'>) {}
 
   /** The last closed iteration, whose findings refine the next plan. */
   get last(): IterationSummary | undefined {
@@ -72,6 +72,7 @@ export class IterationLedger {
       durationMs: summary.durationMs,
       attempts: summary.attempts,
       findings: summary.evaluation?.findings ?? [],
+      ...(this.input.memory ? { recalled: this.input.memory.recalled } : {}),
     });
     return summary;
   }

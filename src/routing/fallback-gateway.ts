@@ -3,6 +3,7 @@ import type { Role } from '../model/role.js';
 import { formatModelRef, type ModelRef } from '../model/model-ref.js';
 import type { StreamEvent } from '../model/stream-event.js';
 import type { Usage } from '../model/usage.js';
+import { embeddingUsageOf } from '../model/embedding-usage.js';
 import { kindLabel } from '../providers/classify-http-error.js';
 import type { CallOptions, ModelProvider } from '../providers/model-provider.js';
 import { ProviderError } from '../providers/provider-error.js';
@@ -173,7 +174,8 @@ export class FallbackGateway implements ModelGateway {
         return provider.embed(texts, { ...callOptions, model: candidate.model });
       });
       if (result.ok) {
-        run.recordSuccess(candidate, result.startedAt, result.waitedMs, undefined, undefined);
+        // Tokens the adapter attached to the vectors: the embedding's usage row and cost.
+        run.recordSuccess(candidate, result.startedAt, result.waitedMs, embeddingUsageOf(result.value), undefined);
         return result.value;
       }
       if (result.stop) throw result.stop;

@@ -1,6 +1,8 @@
 import { taskRecords } from './001-task-records.js';
 import { cooldowns } from './002-cooldowns.js';
 import { usageRecords } from './003-usage-records.js';
+import { memories } from './004-memories.js';
+import { history } from './005-history.js';
 
 export interface Migration {
   name: string;
@@ -8,4 +10,4 @@ export interface Migration {
 }
 
 /** Applied in order; the database's user_version counts how many have run. Never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [taskRecords, cooldowns, usageRecords];
+export const MIGRATIONS: readonly Migration[] = [taskRecords, cooldowns, usageRecords, memories, history];

@@ -9,6 +9,7 @@ import type { ChatRequest } from '../../model/chat-request.js';
 import type { ChatResponse } from '../../model/chat-response.js';
 import type { TextPart, ToolCallPart } from '../../model/content-part.js';
 import type { StreamEvent } from '../../model/stream-event.js';
+import { withEmbeddingUsage } from '../../model/embedding-usage.js';
 import { emptyUsage, type Usage } from '../../model/usage.js';
 import { buildChatResponse, type MappedFinishReason } from '../build-chat-response.js';
 import type { CallDeadline } from '../call-deadline.js';
@@ -169,7 +170,9 @@ export class OpenAIChatAdapter implements ModelProvider {
           { kind: 'server', provider: this.id, model: options.model },
         );
       }
-      return data.map((item) => decodeEmbedding(item.embedding as unknown));
+      const tokens = response.usage?.prompt_tokens;
+      const vectors = data.map((item) => decodeEmbedding(item.embedding as unknown));
+      return withEmbeddingUsage(vectors, typeof tokens === 'number' ? { inputTokens: tokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 } : undefined);
     });
   }
 
