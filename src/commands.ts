@@ -4,10 +4,15 @@ import Models from './commands/models.js';
 import Run from './commands/run.js';
 import Status from './commands/status.js';
 import Trust from './commands/trust.js';
+// Semantic memory and task history (issue 11).
+import History from './commands/history.js';
+import Memory from './commands/memory.js';
 
 export const COMMANDS = {
   models: Models,
   run: Run,
   status: Status,
   trust: Trust,
+  history: History,
+  memory: Memory,
 };
