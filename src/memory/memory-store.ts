@@ -161,9 +161,14 @@ export class MemoryStore {
   }
 }
 
-// Words that match nearly every memory and would only add noise to BM25's OR query.
+// Common English words (a standard stop list): they match nearly every memory and turn BM25's
+// OR query for a question ("how long does it take...") into noise.
 const STOP_WORDS = new Set(
-  'the a an and or of to in on for with is are was were be been it this that these those as at by from into how what when where which who why do does did not no can should would will i you we they my our your its their use uses using'.split(
-    ' ',
-  ),
+  (
+    'a about above after again against all also am an and any are as at be because been before being below between both but by can could ' +
+    'did do does doing down during each few for from further had has have having he her here hers him his how i if in into is it its itself ' +
+    'just me more most my no nor not now of off on once only or other our ours out over own same she should so some such than that the their ' +
+    'them then there these they this those through to too under until up very was we were what when where which while who whom why will with ' +
+    'would you your yours us use used uses using get gets got may might must shall let lets ever every'
+  ).split(' '),
 );
