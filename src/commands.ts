@@ -8,6 +8,9 @@ import Trust from './commands/trust.js';
 // Gateway (issue 13)
 import Serve from './commands/serve.js';
 import Token from './commands/token.js';
+// Semantic memory and task history (issue 11).
+import History from './commands/history.js';
+import Memory from './commands/memory.js';
 
 export const COMMANDS = {
   cooldowns: Cooldowns,
@@ -18,4 +21,6 @@ export const COMMANDS = {
   // Gateway (issue 13)
   serve: Serve,
   token: Token,
+  history: History,
+  memory: Memory,
 };

@@ -31,6 +31,8 @@ export interface RunFlags {
   config?: string;
   quiet?: boolean;
   'show-reasoning'?: boolean;
+  /** --no-memory: no recall and no learnings for this run. */
+  memory?: boolean;
 }
 
 const MODEL_FLAGS = ['model', 'executor', 'evaluator', 'planner', 'embedder'] as const;
@@ -93,6 +95,7 @@ function flagLayer(flags: RunFlags): OpenkoiConfig {
       max_duration_s: parseNumberFlag('--max-time', flags['max-time']),
     },
     output: { stream: flags.stream },
+    ...(flags.memory === false ? { memory: { enabled: false } } : {}),
   };
 }
 

@@ -15,7 +15,6 @@ import { resolveProviderEntries } from '../providers/resolve-provider-entries.js
 import { buildRoleChains, withoutFallbacks } from '../routing/build-role-chains.js';
 import { checkRoleProviders, describeUnavailable } from '../routing/check-role-providers.js';
 import { createGateway } from '../routing/create-gateway.js';
-import { ProviderPool } from '../routing/provider-pool.js';
 import { resolveRoleModelsWithDefault } from '../routing/choose-default-model.js';
 import { askOnTerminal } from './ask-for-first-provider.js';
 import { createCredentialFinder, discoveryContext } from '../auth/discover-credentials.js';
@@ -35,6 +34,11 @@ import type { Skill } from '../engine/skills/skill.js';
 import type { TaskSummary } from '../engine/task-summary.js';
 import { NO_TOOLS, type ToolRunner } from '../engine/tool-runner.js';
 import { resolveWorkspaceTrust, untrustedWorkspaceWarning, type ConfirmTrust } from './resolve-workspace-trust.js';
+// Semantic memory (issue 11).
+import { GatewayEmbedder } from '../engine/gateway-embedder.js';
+import { resolveEmbedderChain, withoutEmbedder } from '../routing/embedder-chain.js';
+import { PoolWithOfflineEmbedder } from '../routing/pool-with-offline-embedder.js';
+import { TaskMemory } from './task-memory.js';
 
 export interface RunTaskInput {
   task: string;
@@ -90,6 +94,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     return EXIT.usage;
   }
   let database: Database | undefined;
+  let taskMemory: TaskMemory | undefined;
   try {
     // Trust is decided once per run, before anything reads the workspace's config; `trust.trusted`
     // is the decision everything else that reads the workspace's files (tools, MCP) follows.
@@ -108,7 +113,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const entries = resolveProviderEntries(config);
     // Credentials in PROVIDERS.md's discovery order; a default model (probe, setup picker) only when none is set.
     const discovery = discoveryContext(environment, (message) => progress.line('warn', message));
-    const roles = await resolveRoleModelsWithDefault(config, entries, discovery, input.stdin ? askOnTerminal(entries, discovery, { input: input.stdin, output: input.stderr }) : undefined);
+    const roles = await resolveRoleModelsWithDefault(withoutEmbedder(config), entries, discovery, input.stdin ? askOnTerminal(entries, discovery, { input: input.stdin, output: input.stderr }) : undefined);
     const engine = config.engine ?? {};
     // loadConfig layers DEFAULT_CONFIG under everything, so these are always set; the fallbacks
     // read the same single source should a caller hand in a partial config.
@@ -130,9 +135,13 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     }
 
     const modelOptions = modelOptionsFrom(config);
-    const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery), modelOptions.byModel);
-    const configuredChains = buildRoleChains(config, roles, providerIds(entries));
+    const pool = new PoolWithOfflineEmbedder(entries, environment, createCredentialFinder(discovery), modelOptions.byModel);
+    const configuredChains = buildRoleChains(withoutEmbedder(config), roles, providerIds(entries));
     const chains = input.noFallback ? withoutFallbacks(configuredChains) : configuredChains;
+    // The embedder has its own chain (the offline embedder last by default); resolved even with
+    // memory off, so that a bad --embedder is an error either way.
+    chains.embedder = resolveEmbedderChain(config, { entries, discovery, ollamaInUse: [roles.executor, roles.planner, roles.evaluator].some((ref) => ref.provider === 'ollama') });
+    const memoryEnabled = config.memory?.enabled !== false;
     // The embedder is not used by the loop yet; only the generating roles need a working provider.
     const usedRoles: Role[] = settings.maxIterations === 0 ? ['executor'] : [...GENERATING_ROLES];
     for (const role of usedRoles) {
@@ -178,6 +187,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       }
     }
     const attempts = new AttemptLog();
+    let embedder: GatewayEmbedder | undefined;
     const gateway = createGateway({
       chains,
       pool,
@@ -187,6 +197,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
         attempts.add(attempt);
         meter.add(attempt);
         recorder.onAttempt(attempt);
+        embedder?.onAttempt(attempt);
       },
       // Waits are visible (issue 14): a second or more of silence reads as a hang.
       onRetryWait: (notice) => {
@@ -196,6 +207,18 @@ export async function runTask(input: RunTaskInput): Promise<number> {
         progress.line('retry', `${formatModelRef(notice.candidate)} ${notice.because}, retrying in ${Math.ceil(notice.waitMs / 1000)} s`);
       },
     });
+    if (memoryEnabled) {
+      embedder = new GatewayEmbedder(gateway, taskId);
+      taskMemory = new TaskMemory({
+        database,
+        gateway,
+        embedder,
+        taskId,
+        ...(config.memory?.recall_tokens !== undefined ? { recallTokens: config.memory.recall_tokens } : {}),
+        report: (text) => progress.line('memory', text),
+      });
+    }
+    const recalled = await taskMemory?.recallFor(input.task, input.signal);
 
     // stdout holds only the answer. -i 0 streams it to a terminal as it comes; a file or a pipe
     // gets it once, when it is final, so a mid-stream fallback or a retried cut stream never
@@ -219,6 +242,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       meter,
       attempts,
       store,
+      ...(recalled ? { memory: recalled } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
       executorLimits: { maxToolRounds: engine.max_tool_rounds ?? ENGINE_DEFAULTS.max_tool_rounds, warnWhenRoundsLeft: 3, maxRepeatedCalls: 3 },
       events: {
@@ -271,6 +295,15 @@ export async function runTask(input: RunTaskInput): Promise<number> {
         `openkoi: warning: the executor's final answer is empty (a reply of only tool calls, or filtered to nothing)${result.answer !== undefined ? `; printed the best earlier answer (iteration ${result.bestIteration})` : '; nothing to print'}.\n`,
       );
     }
+    // Learnings need an evaluation (-i 0 has none) and a task that was not interrupted.
+    if (taskMemory && !executeOnly && !input.signal?.aborted && outcomeOf(result.decision) !== 'interrupted') {
+      await taskMemory.learnFrom(input.task, result, {
+        askModel: meter.exceeded() === undefined && outcomeOf(result.decision) !== 'budget',
+        accepted: outcomeOf(result.decision) === 'accepted',
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+    }
+    await taskMemory?.close();
     const cost = meter.unpricedAttempts > 0 ? `≥ $${meter.costUsd.toFixed(4)} (some prices unknown)` : `$${meter.costUsd.toFixed(4)}`;
     progress.line(
       'done',
@@ -287,6 +320,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     if (input.json) input.stdout.write(`${JSON.stringify(jsonError(failure.code, failure.message, failure.exitCode))}\n`);
     return failure.exitCode;
   } finally {
+    await taskMemory?.close();
     database?.close();
   }
 }

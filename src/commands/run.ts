@@ -40,6 +40,7 @@ export default class Run extends Command {
     config: Flags.string({ description: 'Config file used instead of OPENKOI_HOME/config.toml.', helpValue: 'PATH' }),
     quiet: Flags.boolean({ description: 'No progress on stderr; errors only.' }),
     'show-reasoning': Flags.boolean({ description: "Show the executor's reasoning (thinking), dimmed on stderr; never on stdout. --json carries it per iteration." }),
+    memory: Flags.boolean({ allowNo: true, description: 'Recall what earlier tasks taught and learn from this one (default); --no-memory does neither for this run.' }),
   };
 
   async run(): Promise<void> {

@@ -114,6 +114,15 @@ const gatewaySchema = z
   .strict();
 
 export type GatewayConfig = z.infer<typeof gatewaySchema>;
+// Semantic memory (issue 11): recall before planning, learnings after each task.
+const memorySchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    recall_tokens: z.number().int().min(0).max(100_000).optional(),
+  })
+  .strict();
+
+export type MemoryConfig = z.infer<typeof memorySchema>;
 
 export const configSchema = z
   .object({
@@ -124,6 +133,7 @@ export const configSchema = z
     routing: routingSchema.optional(),
     pricing: z.record(modelRefString, priceSchema).optional(),
     gateway: gatewaySchema.optional(),
+    memory: memorySchema.optional(),
   })
   .strict();
 

@@ -45,6 +45,8 @@ export interface ExecuteInput {
    * (the vendor's stream is closed) and is thrown with the partial text.
    */
   spendGuard?: (candidate: ModelRef, inputTokens: number, outputTokens: number) => BudgetRefusal | undefined;
+  /** Recalled memories, rendered; they go in the user message, after the cached system prompt. */
+  memories?: string;
 }
 
 export interface ExecuteResult {
@@ -69,12 +71,13 @@ export function executorSystemPrompt(soul: string): string {
   return `${soul}\n\n${EXECUTOR_INSTRUCTIONS}`;
 }
 
-export function executorTaskMessage(task: string, plan: Plan): string {
+export function executorTaskMessage(task: string, plan: Plan, memories?: string): string {
+  const recalled = memories ? `${memories}\n\n` : '';
   // A plan that is only the task itself (-i 0, or the planner's fallback) would repeat it.
-  if (plan.steps.length === 1 && plan.steps[0] === task && plan.acceptanceCriteria.length === 0) return `Task:\n${task}`;
+  if (plan.steps.length === 1 && plan.steps[0] === task && plan.acceptanceCriteria.length === 0) return `${recalled}Task:\n${task}`;
   const steps = plan.steps.map((step, index) => `${index + 1}. ${step}`).join('\n');
   const criteria = plan.acceptanceCriteria.length ? `\n\nAcceptance criteria:\n${plan.acceptanceCriteria.map((line) => `- ${line}`).join('\n')}` : '';
-  return `Task:\n${task}\n\nPlan:\n${steps}${criteria}`;
+  return `${recalled}Task:\n${task}\n\nPlan:\n${steps}${criteria}`;
 }
 
 interface Turn {
@@ -191,7 +194,7 @@ export async function execute(gateway: ModelGateway, input: ExecuteInput, option
   const tools = input.tools.definitions();
   const messages: Message[] = [
     { role: 'system', content: executorSystemPrompt(input.soul) },
-    { role: 'user', content: executorTaskMessage(input.task, input.plan) },
+    { role: 'user', content: executorTaskMessage(input.task, input.plan, input.memories) },
   ];
   const callCounts = new Map<string, number>();
   let rounds = 0;

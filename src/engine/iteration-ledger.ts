@@ -37,7 +37,7 @@ export class IterationLedger {
   private readonly closed: IterationSummary[] = [];
   private best: IterationSummary | undefined;
 
-  constructor(private readonly input: Pick<LoopInput, 'taskId' | 'attempts' | 'store'>) {}
+  constructor(private readonly input: Pick<LoopInput, 'taskId' | 'attempts' | 'store' | 'memory'>) {}
 
   /** The last closed iteration, whose findings refine the next plan. */
   get last(): IterationSummary | undefined {
@@ -83,6 +83,7 @@ export class IterationLedger {
       attempts: summary.attempts,
       ...(summary.finishReason !== undefined ? { finishReason: summary.finishReason } : {}),
       findings: summary.evaluation?.findings ?? [],
+      ...(this.input.memory ? { recalled: this.input.memory.recalled } : {}),
     });
     return summary;
   }

@@ -62,7 +62,8 @@ async function plan(iteration: OpenIteration, { input, executeOnly, previous }: 
     previous?.plan && previous.evaluation
       ? { previous: { plan: previous.plan, output: previous.output, findings: previous.evaluation.findings, score: previous.evaluation.score } }
       : {};
-  const planned = await makePlan(input.gateway, { task: input.task, soul: input.soul, evaluators: input.evaluators, ...refinement }, callOptions(input, 'planner'));
+  const memories = input.memory?.text ? { memories: input.memory.text } : {};
+  const planned = await makePlan(input.gateway, { task: input.task, soul: input.soul, evaluators: input.evaluators, ...memories, ...refinement }, callOptions(input, 'planner'));
   iteration.plan = planned.plan;
   input.events.progress('plan', planLine(planned, iteration.number));
 }
@@ -83,6 +84,7 @@ async function executePlan(iteration: OpenIteration, { input, executeOnly, lastN
         plan: iteration.plan!,
         tools: input.tools,
         stream: input.stream,
+        ...(input.memory?.text ? { memories: input.memory.text } : {}),
         ...(input.executorLimits ? { limits: input.executorLimits } : {}),
         // A streamed reply is stopped once its estimated cost would cross the cost budget; what
         // it cost is charged as estimated, since a stopped stream never reports its usage.

@@ -54,10 +54,20 @@ export interface LoopInput {
   attempts: AttemptLog;
   events: LoopEvents;
   store?: TaskStore;
+  /**
+   * What memory recalled for this task: the text goes into the planner's and the executor's user
+   * message (after the cached prefix, which stays byte-identical); the ids are recorded with each iteration.
+   */
+  memory?: RecalledContext;
   signal?: AbortSignal;
   executorLimits?: ExecutorLimits;
   /** `[models.options.<role>]`, set by each role on its requests. */
   roleSettings?: RoleCallOptions['roleSettings'];
+}
+
+export interface RecalledContext {
+  text: string;
+  recalled: Array<{ id: number; score: number }>;
 }
 
 export interface IterationSummary {

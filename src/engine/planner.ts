@@ -10,6 +10,8 @@ export interface PlanInput {
   soul: string;
   /** Evaluator skills the planner may choose from; the first is the default. */
   evaluators: Skill[];
+  /** Recalled memories, rendered; placed in the user message so the system prompt stays cacheable. */
+  memories?: string;
   /** Refinement: the previous plan, its output and what the evaluator found. */
   previous?: { plan: Plan; output: string; findings: Finding[]; score: number | undefined };
 }
@@ -32,8 +34,9 @@ export function plannerSystemPrompt(soul: string, evaluators: Skill[]): string {
 
 export function plannerMessages(input: PlanInput): Message[] {
   const messages: Message[] = [{ role: 'system', content: plannerSystemPrompt(input.soul, input.evaluators) }];
+  const memories = input.memories ? `${input.memories}\n\n` : '';
   if (!input.previous) {
-    messages.push({ role: 'user', content: `Task:\n${input.task}` });
+    messages.push({ role: 'user', content: `${memories}Task:\n${input.task}` });
     return messages;
   }
   const { plan, output, findings, score } = input.previous;
@@ -43,7 +46,7 @@ export function plannerMessages(input: PlanInput): Message[] {
   messages.push({
     role: 'user',
     content:
-      `Task:\n${input.task}\n\n` +
+      `${memories}Task:\n${input.task}\n\n` +
       `The previous plan:\n${plan.steps.map((step, index) => `${index + 1}. ${step}`).join('\n')}\n\n` +
       `Its result scored ${score === undefined ? 'nothing (the evaluation was unusable)' : score.toFixed(2)}. The evaluator's findings:\n${findingLines}\n\n` +
       `The previous result:\n${output}\n\n` +

@@ -15,6 +15,8 @@ export interface IterationRecord {
   /** Why the executor's last turn ended, when it got that far. */
   finishReason?: string;
   findings: Array<{ severity: string; dimension?: string; message: string; fix?: string }>;
+  /** The memories recalled into this iteration's context, with their fused scores. */
+  recalled?: Array<{ id: number; score: number }>;
 }
 
 export interface TaskOutcome {
@@ -43,18 +45,19 @@ export class TaskStore {
   }
 
   recordIteration(taskId: string, iteration: IterationRecord): void {
+    const taskText = (this.database.prepare('SELECT task FROM tasks WHERE id = ?').get(taskId) as { task: string } | undefined)?.task;
     const write = this.database.transaction(() => {
       this.database
         .prepare(
           `INSERT INTO iterations (task_id, number, started_at, plan_json, output, score, decision,
-             input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, duration_ms, attempts_json, finish_reason)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, duration_ms, attempts_json, finish_reason, recalled_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           taskId,
           iteration.number,
           iteration.startedAt,
-          JSON.stringify(iteration.plan),
+          planJson(iteration.plan, taskText),
           iteration.output,
           iteration.score ?? null,
           iteration.decision,
@@ -65,6 +68,7 @@ export class TaskStore {
           iteration.durationMs,
           JSON.stringify(iteration.attempts),
           iteration.finishReason ?? null,
+          iteration.recalled ? JSON.stringify(iteration.recalled) : null,
         );
       const insertFinding = this.database.prepare(
         'INSERT INTO findings (task_id, iteration, severity, dimension, message, fix) VALUES (?, ?, ?, ?, ?, ?)',
@@ -98,4 +102,17 @@ export class TaskStore {
         taskId,
       );
   }
+}
+
+/** Marks a plan step that is the task itself (-i 0, a fallback plan): `openkoi history` shows the task there. */
+export const TASK_STEP = '(the task)';
+
+/**
+ * The plan as stored. A step that is the whole task (with its piped input) is stored as a marker,
+ * not a second copy: a 12 MB input used to take 24 MB.
+ */
+function planJson(plan: unknown, task: string | undefined): string {
+  if (task === undefined || typeof plan !== 'object' || plan === null || !Array.isArray((plan as { steps?: unknown }).steps)) return JSON.stringify(plan);
+  const steps = (plan as { steps: unknown[] }).steps.map((step) => (step === task ? TASK_STEP : step));
+  return JSON.stringify({ ...plan, steps });
 }

@@ -2,6 +2,7 @@ import type { Role } from '../model/role.js';
 import { estimateInputTokens } from '../model/estimate-tokens.js';
 import { formatModelRef, type ModelRef } from '../model/model-ref.js';
 import type { ModelProvider } from '../providers/model-provider.js';
+import { embeddingUsageOf } from '../model/embedding-usage.js';
 import { ProviderError } from '../providers/provider-error.js';
 import { SYSTEM_CLOCK, type Clock } from './clock.js';
 import { MemoryCooldownStore, type CooldownStore } from './cooldown-store.js';
@@ -60,7 +61,7 @@ export class FallbackGateway implements ModelGateway {
   }
 
   async embed(texts: string[], options: RoleCallOptions = {}): Promise<Float32Array[]> {
-    const sendEmbed: SendAttempt<Float32Array[]> = async function* (provider, candidate, callOptions) {
+    const sendEmbed: SendAttempt<Float32Array[]> = async function* (provider, candidate, callOptions, progress) {
       if (!provider.embed) {
         throw new ProviderError(`${formatModelRef(candidate)} cannot embed: ${provider.name} has no embeddings API.`, {
           kind: 'invalid-request',
@@ -68,7 +69,11 @@ export class FallbackGateway implements ModelGateway {
           model: candidate.model,
         });
       }
-      return provider.embed(texts, { ...callOptions, model: candidate.model });
+      const vectors = await provider.embed(texts, { ...callOptions, model: candidate.model });
+      // Tokens the adapter attached to the vectors: the embedding's usage row and cost.
+      const usage = embeddingUsageOf(vectors);
+      if (usage) progress.usage = usage;
+      return vectors;
     };
     return (await resultOf(this.run('embedder', options, sendEmbed))).value;
   }

@@ -45,7 +45,7 @@ export interface FindModelPriceOptions {
 
 // Subscriptions are paid for by the month, whatever the tokens; local models cost nothing per call.
 const SUBSCRIPTION_PROVIDERS = new Set(['github-copilot', 'openai-codex', 'chatgpt']);
-const LOCAL_PROVIDERS = new Set(['ollama']);
+const LOCAL_PROVIDERS = new Set(['ollama', 'offline']);
 
 // openkoi's provider ids where the catalog spells them differently.
 const CATALOG_PROVIDER_IDS: Readonly<Record<string, string>> = {

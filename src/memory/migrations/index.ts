@@ -1,6 +1,8 @@
 import { taskRecords } from './001-task-records.js';
 import { cooldowns } from './002-cooldowns.js';
 import { usageRecords } from './003-usage-records.js';
+import { memories } from './004-memories.js';
+import { history } from './005-history.js';
 import { gatewayTokens } from './006-gateway-tokens.js';
 import { finishReasonsAndUnknownUsage } from './008-finish-reasons-and-unknown-usage.js';
 
@@ -14,7 +16,8 @@ export const MIGRATIONS: readonly Migration[] = [
   taskRecords,
   cooldowns,
   usageRecords,
-  // 004 and 005 are reserved for work landing in parallel; keep this list in file-number order.
+  memories,
+  history,
   gatewayTokens,
   finishReasonsAndUnknownUsage,
 ];

@@ -9,7 +9,8 @@ import type { ChatRequest } from '../../model/chat-request.js';
 import type { ChatResponse } from '../../model/chat-response.js';
 import type { AssistantPart } from '../../model/content-part.js';
 import type { StreamEvent } from '../../model/stream-event.js';
-import type { Usage } from '../../model/usage.js';
+import { withEmbeddingUsage } from '../../model/embedding-usage.js';
+import { emptyUsage, type Usage } from '../../model/usage.js';
 import { buildChatResponse, type MappedFinishReason } from '../build-chat-response.js';
 import type { CallDeadline } from '../call-deadline.js';
 import { readVendorError, type HttpErrorContext } from '../classify-http-error.js';
@@ -208,7 +209,9 @@ export class OpenAIChatAdapter implements ModelProvider {
           { kind: 'server', provider: this.id, model: options.model },
         );
       }
-      return data.map((item) => decodeEmbedding(item.embedding as unknown));
+      const tokens = response.usage?.prompt_tokens;
+      const vectors = data.map((item) => decodeEmbedding(item.embedding as unknown));
+      return withEmbeddingUsage(vectors, typeof tokens === 'number' ? { inputTokens: tokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 } : undefined);
     });
   }
 

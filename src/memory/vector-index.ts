@@ -1,0 +1,106 @@
+import type { Database } from './database.js';
+import { loadVectorExtension } from './load-vector-extension.js';
+
+/** One embedder model and dimension: its vectors live in their own vec0 table. */
+export interface EmbeddingSpace {
+  id: number;
+  model: string;
+  dimension: number;
+  table: string;
+}
+
+/**
+ * Memory vectors in sqlite-vec `vec0` tables, one per embedding space, so that vectors of two
+ * embedders (after a change, or a fallback to another model) are never compared with each other.
+ * vec0 row ids are the memories' ids, passed as BigInt (vec0 rejects a JS number as a row id).
+ */
+export class VectorIndex {
+  constructor(
+    private readonly database: Database,
+    private readonly now: () => number = Date.now,
+  ) {
+    loadVectorExtension(database);
+  }
+
+  /** The space of a model and dimension, created (with its vec0 table) on first use. */
+  space(model: string, dimension: number): EmbeddingSpace {
+    if (!Number.isInteger(dimension) || dimension <= 0 || dimension > 8192) throw new Error(`An embedding of ${dimension} dimensions from ${model} cannot be stored.`);
+    const existing = this.database.prepare('SELECT id FROM embedding_spaces WHERE model = ? AND dimension = ?').get(model, dimension) as { id: number } | undefined;
+    const at = this.now();
+    if (existing) {
+      this.database.prepare('UPDATE embedding_spaces SET last_used_at = ? WHERE id = ?').run(at, existing.id);
+      return { id: existing.id, model, dimension, table: tableOf(existing.id) };
+    }
+    const create = this.database.transaction(() => {
+      const id = Number(this.database.prepare('INSERT INTO embedding_spaces (model, dimension, created_at, last_used_at) VALUES (?, ?, ?, ?)').run(model, dimension, at, at).lastInsertRowid);
+      // Cosine: embedders differ in whether they normalise; cosine does not care.
+      this.database.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${tableOf(id)} USING vec0(embedding float[${dimension}] distance_metric=cosine)`);
+      return id;
+    });
+    const id = create.immediate();
+    return { id, model, dimension, table: tableOf(id) };
+  }
+
+  /** The spaces that hold vectors, most recently used first. */
+  spaces(): EmbeddingSpace[] {
+    const rows = this.database.prepare('SELECT id, model, dimension FROM embedding_spaces ORDER BY last_used_at DESC, id DESC').all() as Array<{ id: number; model: string; dimension: number }>;
+    return rows.map((row) => ({ ...row, table: tableOf(row.id) }));
+  }
+
+  put(space: EmbeddingSpace, memoryId: number, vector: Float32Array): void {
+    if (vector.length !== space.dimension) throw new Error(`${space.model} returned ${vector.length} dimensions where ${space.dimension} were expected.`);
+    const id = BigInt(memoryId);
+    this.database.prepare(`DELETE FROM ${space.table} WHERE rowid = ?`).run(id);
+    this.database.prepare(`INSERT INTO ${space.table} (rowid, embedding) VALUES (?, ?)`).run(id, vector);
+  }
+
+  /** The k nearest memories, by cosine distance (0 identical, 2 opposite). */
+  nearest(space: EmbeddingSpace, vector: Float32Array, k: number): Array<{ id: number; distance: number }> {
+    if (k <= 0) return [];
+    const rows = this.database.prepare(`SELECT rowid AS id, distance FROM ${space.table} WHERE embedding MATCH ? AND k = ? ORDER BY distance`).all(vector, k) as Array<{
+      id: number | bigint;
+      distance: number;
+    }>;
+    return rows.map((row) => ({ id: Number(row.id), distance: row.distance }));
+  }
+
+  /** Memories without a vector in this space (new since, or the space is new): what re-embedding fills. */
+  missing(space: EmbeddingSpace, limit = -1): Array<{ id: number; content: string; contentHash: string }> {
+    return this.database
+      .prepare(`SELECT id, content, content_hash AS contentHash FROM memories WHERE id NOT IN (SELECT rowid FROM ${space.table}) ORDER BY id LIMIT ?`)
+      .all(limit) as Array<{ id: number; content: string; contentHash: string }>;
+  }
+
+  countMissing(space: EmbeddingSpace): number {
+    return (this.database.prepare(`SELECT COUNT(*) AS count FROM memories WHERE id NOT IN (SELECT rowid FROM ${space.table})`).get() as { count: number }).count;
+  }
+
+  countVectors(space: EmbeddingSpace): number {
+    return (this.database.prepare(`SELECT COUNT(*) AS count FROM ${space.table}`).get() as { count: number }).count;
+  }
+
+  /** A forgotten or pruned memory leaves no vector behind in any space. */
+  deleteMemories(ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    for (const space of this.spaces()) {
+      const remove = this.database.prepare(`DELETE FROM ${space.table} WHERE rowid = ?`);
+      for (const id of ids) remove.run(BigInt(id));
+    }
+  }
+
+  /** Once a space covers every memory, the others are dead weight: their tables go (the cache keeps the vectors). */
+  dropSpacesOtherThan(keep: EmbeddingSpace): number {
+    let dropped = 0;
+    for (const space of this.spaces()) {
+      if (space.id === keep.id) continue;
+      this.database.exec(`DROP TABLE IF EXISTS ${space.table}`);
+      this.database.prepare('DELETE FROM embedding_spaces WHERE id = ?').run(space.id);
+      dropped += 1;
+    }
+    return dropped;
+  }
+}
+
+function tableOf(spaceId: number): string {
+  return `memory_vectors_${spaceId}`;
+}

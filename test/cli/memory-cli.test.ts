@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/memory/database.js';
+import { judgeReply, planReply } from '../engine/engine-harness.js';
+import type { FakeServer } from '../fakes/fake-server.js';
+import { fakeVendorEnvironment, startFakeVendors } from '../fakes/start-fake-vendors.js';
+import { runOpenkoi } from './run-openkoi.js';
+
+let fake: FakeServer;
+let keys: Record<string, string>;
+let home: string;
+/** One home shared by the runs of a test: what task 1 learns, task 2 must find. */
+let environment: Record<string, string>;
+
+beforeAll(async () => {
+  fake = await startFakeVendors();
+  keys = { ...fakeVendorEnvironment(fake), OPENAI_API_KEY: 'sk-fake-openai-memory-0123', ANTHROPIC_API_KEY: 'sk-ant-fake-memory-0123' };
+});
+afterAll(() => fake.stop());
+beforeEach(() => {
+  fake.reset();
+  home = mkdtempSync(join(tmpdir(), 'openkoi-memory-cli-'));
+  environment = { ...keys, HOME: home, OPENKOI_HOME: join(home, '.openkoi') };
+});
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+const ROLES = ['--planner', 'openai/planner-a', '--executor', 'openai/executor-b', '--evaluator', 'anthropic/judge-c'];
+const LESSON = 'Always add a changelog entry when bumping the version';
+
+function messagesText(body: any): string {
+  return JSON.stringify(body.messages.filter((message: any) => message.role !== 'system'));
+}
+
+function systemText(body: any): string {
+  return JSON.stringify(body.messages.filter((message: any) => message.role === 'system'));
+}
+
+describe('a learning from one task reaches the next related task', () => {
+  it('task 1 stores a learning from its finding; task 2 sends it to planner and executor after the cached prefix; --no-memory sends nothing', async () => {
+    fake.script('openai.chat', planReply(['Bump it']), { text: 'bumped' }, planReply(['Bump it and log it']), { text: 'bumped and logged' });
+    fake.script('openai.chat', { text: JSON.stringify({ learnings: [{ kind: 'learning', content: LESSON }] }) });
+    fake.script('anthropic.messages', judgeReply(0.5, [{ severity: 'important', message: 'Missing changelog entry', fix: 'Add one' }]), judgeReply(0.9));
+    const first = await runOpenkoi([...ROLES, '-i', '2', 'Bump the package version to 2.1'], environment);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/\[memory\] learned 1 new/);
+    // The learnings call is the planner's, and the learning was embedded through the embedder role.
+    const learningsRequest = fake.requestsTo('openai.chat').at(-1)!;
+    expect(learningsRequest.body.model).toBe('planner-a');
+    expect(messagesText(learningsRequest.body)).toContain('Missing changelog entry');
+    expect(fake.requestsTo('openai.embeddings').map((request) => request.body.model)).toContain('text-embedding-3-small');
+
+    fake.reset();
+    fake.script('openai.chat', planReply(['Bump and log']), { text: 'done' });
+    fake.script('anthropic.messages', judgeReply(0.95));
+    const second = await runOpenkoi([...ROLES, '-i', '1', 'Bump the version of the cli package and update the changelog'], environment);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/\[memory\] recalled 1 memory/);
+    const [planner, executor] = fake.requestsTo('openai.chat');
+    expect(messagesText(planner!.body)).toContain(LESSON);
+    expect(messagesText(executor!.body)).toContain(LESSON);
+    expect(systemText(planner!.body)).not.toContain(LESSON);
+    expect(systemText(executor!.body)).not.toContain(LESSON);
+
+    fake.reset();
+    fake.script('openai.chat', planReply(['Bump and log']), { text: 'done' });
+    fake.script('anthropic.messages', judgeReply(0.95));
+    const third = await runOpenkoi([...ROLES, '-i', '1', '--no-memory', 'Bump the version of the cli package and update the changelog'], environment);
+    expect(third.code).toBe(0);
+    for (const request of fake.requestsTo('openai.chat')) expect(JSON.stringify(request.body)).not.toContain('changelog entry when');
+    expect(fake.requestsTo('openai.embeddings')).toEqual([]);
+    expect(third.stderr).not.toContain('[memory]');
+
+    // The recalled memory is recorded with task 2's iteration, and history shows it.
+    const database = openDatabase(join(home, '.openkoi', 'openkoi.db'));
+    const recalled = database.prepare("SELECT recalled_json FROM iterations WHERE recalled_json IS NOT NULL").all() as Array<{ recalled_json: string }>;
+    expect(recalled).toHaveLength(1);
+    expect(JSON.parse(recalled[0]!.recalled_json)[0].id).toBe(1);
+    const embedderRows = database.prepare("SELECT provider, requested_model, input_tokens FROM usage WHERE role = 'embedder'").all() as Array<{ input_tokens: number }>;
+    expect(embedderRows.length).toBeGreaterThan(0);
+    expect(embedderRows[0]!.input_tokens).toBeGreaterThan(0);
+    database.close();
+  }, 60_000);
+
+  it('a reply that cannot be used still turns the finding into a rule-based learning', async () => {
+    fake.script('openai.chat', planReply(['a']), { text: 'draft' }, planReply(['b']), { text: 'final' }, { text: 'Sure! Here are some thoughts, no JSON.' });
+    fake.script('anthropic.messages', judgeReply(0.5, [{ severity: 'blocker', message: 'The migration drops the users table', fix: 'Rename instead' }]), judgeReply(0.9));
+    const run = await runOpenkoi([...ROLES, '-i', '2', 'Write the migration'], environment);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/learned 1 new, reinforced 0 \(rule-based: no JSON object in the reply\)/);
+    const list = await runOpenkoi(['memory', 'list', '--json'], environment);
+    const memories = JSON.parse(list.stdout);
+    expect(memories).toHaveLength(1);
+    expect(memories[0].content).toContain('The migration drops the users table');
+    expect(memories[0].content).toContain('Rename instead');
+  }, 60_000);
+
+  it('[memory] enabled = false turns recall and learning off', async () => {
+    mkdirSync(join(home, '.openkoi'), { recursive: true });
+    writeFileSync(join(home, '.openkoi', 'config.toml'), '[memory]\nenabled = false\n');
+    await runOpenkoi(['memory', 'add', 'Bump versions with the release script'], environment);
+    fake.reset();
+    fake.script('openai.chat', planReply(['a']), { text: 'done' });
+    fake.script('anthropic.messages', judgeReply(0.95));
+    const run = await runOpenkoi([...ROLES, '-i', '1', 'Bump versions'], environment);
+    expect(run.code).toBe(0);
+    expect(JSON.stringify(fake.requestsTo('openai.chat')[0]!.body)).not.toContain('release script');
+  }, 60_000);
+
+  it('[memory] recall_tokens bounds what is recalled', async () => {
+    await runOpenkoi(['memory', 'add', 'Bump versions with the release script, never by hand in package.json files'], environment);
+    mkdirSync(join(home, '.openkoi'), { recursive: true });
+    writeFileSync(join(home, '.openkoi', 'config.toml'), '[memory]\nrecall_tokens = 5\n');
+    fake.reset();
+    fake.script('openai.chat', planReply(['a']), { text: 'done' });
+    fake.script('anthropic.messages', judgeReply(0.95));
+    const run = await runOpenkoi([...ROLES, '-i', '1', 'Bump versions'], environment);
+    expect(run.code).toBe(0);
+    expect(JSON.stringify(fake.requestsTo('openai.chat')[0]!.body)).not.toContain('release script');
+  }, 60_000);
+});
+
+describe('the embedder goes through routing', () => {
+  it('a 429 from the first embedder falls back to the second; its usage row exists', async () => {
+    mkdirSync(join(home, '.openkoi'), { recursive: true });
+    writeFileSync(join(home, '.openkoi', 'config.toml'), '[models]\nembedder = "openai/text-embedding-3-large"\n[models.fallback]\nembedder = ["openai/text-embedding-3-small"]\n');
+    fake.script('openai.embeddings', { fault: { status: 429, headers: { 'retry-after': '30' } } });
+    const added = await runOpenkoi(['memory', 'add', 'The staging cluster is called blue'], environment);
+    expect(added.code).toBe(0);
+    expect(fake.requestsTo('openai.embeddings').map((request) => request.body.model)).toEqual(['text-embedding-3-large', 'text-embedding-3-small']);
+    const database = openDatabase(join(home, '.openkoi', 'openkoi.db'));
+    expect(database.prepare("SELECT provider, requested_model FROM usage WHERE role = 'embedder'").all()).toEqual([{ provider: 'openai', requested_model: 'text-embedding-3-small' }]);
+    expect(database.prepare('SELECT model FROM embedding_spaces').all()).toEqual([{ model: 'openai/text-embedding-3-small' }]);
+    database.close();
+  }, 60_000);
+
+  it('a bad --embedder is a usage error before anything is sent', async () => {
+    const run = await runOpenkoi([...ROLES, '--embedder', 'nosuch/model', 'task'], environment);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/embedder model: Unknown provider "nosuch"/);
+    expect(fake.requests).toEqual([]);
+  });
+});
+
+describe('memory and history work offline, with no vendor key', () => {
+  it('add, search (fused score and halves), show, stats, forget; history lists nothing yet', async () => {
+    const offline = { HOME: home, OPENKOI_HOME: join(home, '.openkoi') };
+    expect((await runOpenkoi(['memory', 'add', 'This repository uses pnpm, not npm'], offline)).code).toBe(0);
+    expect((await runOpenkoi(['memory', 'add', 'Deployments go through the staging cluster first'], offline)).code).toBe(0);
+    const search = await runOpenkoi(['memory', 'search', '--json', 'which package manager installs dependencies here?'], offline);
+    expect(search.code).toBe(0);
+    const found = JSON.parse(search.stdout);
+    expect(found.vectors).toEqual({ state: 'used', model: 'offline/universal-sentence-encoder' });
+    expect(found.hits[0].content).toBe('This repository uses pnpm, not npm');
+    expect(found.hits[0].foundBy).toContain('vector');
+    expect(found.hits[0].score).toBeGreaterThan(0);
+    const text = await runOpenkoi(['memory', 'search', 'pnpm'], offline);
+    expect(text.stdout).toMatch(/1\s+0\.\d{4}\s+text\+vector\s+fact\s+This repository uses pnpm/);
+    const show = await runOpenkoi(['memory', 'show', '1'], offline);
+    expect(show.stdout).toContain('Memory 1 (fact)');
+    const stats = JSON.parse((await runOpenkoi(['memory', 'stats', '--json'], offline)).stdout);
+    expect(stats).toMatchObject({ memories: 2, spaces: [{ model: 'offline/universal-sentence-encoder', dimension: 512, vectors: 2 }] });
+    expect((await runOpenkoi(['memory', 'forget', '1'], offline)).code).toBe(0);
+    expect((await runOpenkoi(['memory', 'show', '1'], offline)).code).toBe(1);
+    expect((await runOpenkoi(['memory', 'frobnicate'], offline)).code).toBe(2);
+    expect((await runOpenkoi(['memory', 'add', '--kind', 'rumour', 'x'], offline)).code).toBe(2);
+    const history = await runOpenkoi(['history', '--json'], offline);
+    expect(history.code).toBe(0);
+    expect(JSON.parse(history.stdout)).toEqual([]);
+  }, 120_000);
+});
