@@ -29,7 +29,7 @@ describe('a budget stop (exit 3) prints the best answer so far, even an unscored
       { ...planReply(['Write it better']), usage: { input: 300, output: 40 } },
       { text: 'never requested' },
     );
-    const result = await runOpenkoi([...ROLES, '--max-tokens', '600', 'Write the answer'], environment);
+    const result = await runOpenkoi([...ROLES, '--max-tokens', '600', '--no-memory', 'Write the answer'], environment);
     expect(result.code, result.stderr).toBe(3);
     expect(result.stdout).toBe('The answer from iteration one.\n');
     expect(fake.requestsTo('openai.chat').map((request) => request.body.model)).toEqual(['planner-a', 'executor-b', 'judge-c', 'planner-a']);

@@ -208,10 +208,10 @@ describe('tasks run against the fakes leave usage that status --costs adds up', 
     // number of calls (plan, execute, evaluate) the engine makes.
     fake.defaultReply = { text: 'x', usage: { input: 1000, output: 500, cacheRead: 200 } };
 
-    const known = await runOpenkoi(['-m', 'openai/gpt-4.1', 'say x'], run);
+    const known = await runOpenkoi(['-m', 'openai/gpt-4.1', '--no-memory', 'say x'], run);
     expectTaskRan(known);
     const knownCalls = fake.requestsTo('openai.chat').length;
-    const unknown = await runOpenkoi(['-m', 'openai/mystery-model', 'say x'], run);
+    const unknown = await runOpenkoi(['-m', 'openai/mystery-model', '--no-memory', 'say x'], run);
     expectTaskRan(unknown);
     const unknownCalls = fake.requestsTo('openai.chat').length - knownCalls;
 
@@ -237,7 +237,7 @@ describe('tasks run against the fakes leave usage that status --costs adds up', 
     fake.script('anthropic.messages', ...Array.from({ length: faults }, () => ({ fault: { status: 529, code: 'overloaded_error', message: 'Overloaded' } })));
     fake.defaultReply = { text: 'x', usage: { input: 1000, output: 500, cacheRead: 200 } };
 
-    const result = await runOpenkoi(['-m', 'anthropic/claude-sonnet-4-6', 'say x'], run);
+    const result = await runOpenkoi(['-m', 'anthropic/claude-sonnet-4-6', '--no-memory', 'say x'], run);
     expectTaskRan(result);
     const openaiCalls = fake.requestsTo('openai.chat').length;
     const anthropicReplies = Math.max(0, fake.requestsTo('anthropic.messages').length - faults);
@@ -253,7 +253,7 @@ describe('a task stopped early keeps the usage of the calls it made', () => {
     const { environment } = sharedHome();
     const run = { ...fakeVendorEnvironment(fake), ...environment, OPENAI_API_KEY: OPENAI_KEY };
     fake.defaultReply = { text: 'x', usage: { input: 1000, output: 500 } };
-    const result = await runOpenkoi(['-m', 'openai/gpt-4.1', '--max-tokens', '2000', 'say x'], run);
+    const result = await runOpenkoi(['-m', 'openai/gpt-4.1', '--max-tokens', '2000', '--no-memory', 'say x'], run);
     expect(result.code, result.stderr).toBe(3);
     const calls = fake.requestsTo('openai.chat').length;
     expect(calls).toBe(2);
