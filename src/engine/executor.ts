@@ -96,7 +96,6 @@ async function runTurn(gateway: ModelGateway, request: RoleRequest, stream: bool
 /** The executor's multi-turn tool loop, with a round limit, a warning, a wrap-up turn and a circuit breaker. */
 export async function execute(gateway: ModelGateway, input: ExecuteInput, options: RoleCallOptions, events: ExecutorEvents): Promise<ExecuteResult> {
   const limits = input.limits ?? DEFAULT_EXECUTOR_LIMITS;
-  const tools = input.tools.definitions();
   const messages: Message[] = [
     { role: 'system', content: executorSystemPrompt(input.soul) },
     { role: 'user', content: executorTaskMessage(input.task, input.plan) },
@@ -105,6 +104,8 @@ export async function execute(gateway: ModelGateway, input: ExecuteInput, option
   let rounds = 0;
   let stoppedBy: ExecuteResult['stoppedBy'];
   for (;;) {
+    // Asked each turn: an MCP server's tools/list_changed may have changed them since the last one.
+    const tools = input.tools.definitions();
     const wrapUp = stoppedBy !== undefined || tools.length === 0;
     // The system prompt is the stable prefix; the task id keys OpenAI's prompt cache for the whole task.
     const request: RoleRequest = {
