@@ -1,4 +1,6 @@
 import type { RoleCallOptions } from '../routing/model-gateway.js';
+import { combineChecks } from './checks/combine-checks.js';
+import type { CheckResult } from './checks/check-command.js';
 import { evaluate } from './evaluator.js';
 import { execute } from './executor.js';
 import type { OpenIteration } from './iteration-ledger.js';
@@ -81,11 +83,21 @@ async function executePlan(iteration: OpenIteration, { input, executeOnly, lastN
 }
 
 async function evaluateOutput(iteration: OpenIteration, { input, executeOnly, lastNumber }: StepContext): Promise<void> {
-  input.events.progress(stepTag(iteration.number, lastNumber, executeOnly), 'evaluating');
+  const tag = stepTag(iteration.number, lastNumber, executeOnly);
+  const checks = input.checks ? await input.checks.run(callOptions(input).signal) : [];
+  for (const result of checks) input.events.progress(tag, checkLine(result));
+  input.events.progress(tag, 'evaluating');
   // Plan and output are there: nextStep moves to evaluate only after both steps ended well.
   const plan = iteration.plan!;
   const skill = input.evaluators.find((candidate) => candidate.name === plan.evaluator) ?? input.evaluators[0]!;
-  iteration.evaluation = await evaluate(input.gateway, { task: input.task, plan, output: iteration.output!, skill }, callOptions(input));
+  const judged = await evaluate(input.gateway, { task: input.task, plan, output: iteration.output!, skill, checks }, callOptions(input));
+  iteration.evaluation = combineChecks(judged, checks, input.settings.quality);
+}
+
+/** `check tests npm test → exit 1 in 4.2 s`, one progress line per check. */
+function checkLine(result: CheckResult): string {
+  const how = result.passed ? 'passed' : result.timedOut ? 'timed out' : `exit ${result.exitCode ?? 'by signal'}`;
+  return `check ${result.check.kind} ${result.check.command} → ${how} in ${(result.durationMs / 1000).toFixed(1)} s${result.sandboxed ? '' : ' (not sandboxed)'}`;
 }
 
 const STEPS: Record<StepName, (iteration: OpenIteration, context: StepContext) => Promise<void>> = {

@@ -7,6 +7,7 @@ import type { AttemptLog } from './attempt-log.js';
 import type { BudgetMeter } from './budget-meter.js';
 import type { Decision } from './decision.js';
 import type { Evaluation } from './evaluation.js';
+import type { IterationChecks } from './checks/check-command.js';
 import type { ExecutorLimits } from './executor.js';
 import type { Plan } from './plan.js';
 import type { Skill } from './skills/skill.js';
@@ -53,6 +54,8 @@ export interface LoopInput {
   store?: TaskStore;
   signal?: AbortSignal;
   executorLimits?: ExecutorLimits;
+  /** The tests and linter run after each execution, before the judge; none when absent. */
+  checks?: IterationChecks;
 }
 
 export interface IterationSummary {
