@@ -4,6 +4,7 @@ import type { Message } from '../model/message.js';
 import type { ModelRef } from '../model/model-ref.js';
 import type { ModelGateway, RoleCallOptions, RoleRequest } from '../routing/model-gateway.js';
 import type { Plan } from './plan.js';
+import type { Skill } from './skills/skill.js';
 import type { ToolRunner } from './tool-runner.js';
 
 export interface ExecutorLimits {
@@ -29,6 +30,10 @@ export interface ExecutorEvents {
 export interface ExecuteInput {
   task: string;
   soul: string;
+  /** AGENTS.md (or CLAUDE.md) of the workspace, already formatted for the system prompt. */
+  projectInstructions?: string;
+  /** Task skills the planner chose: their instructions go into the task message. */
+  taskSkills?: readonly Skill[];
   plan: Plan;
   tools: ToolRunner;
   stream: boolean;
@@ -45,17 +50,20 @@ export interface ExecuteResult {
 
 const EXECUTOR_INSTRUCTIONS = `You are the executor. Carry out the plan in the user's workspace, using the tools when they help. When you are done, reply with the final result for the user: what you did and what came of it.`;
 
-/** The stable system prompt, identical across iterations so vendors can cache it. */
-export function executorSystemPrompt(soul: string): string {
-  return `${soul}\n\n${EXECUTOR_INSTRUCTIONS}`;
+/** The stable system prompt, identical across iterations so vendors can cache it: soul, project instructions, role. */
+export function executorSystemPrompt(soul: string, projectInstructions?: string): string {
+  return projectInstructions ? `${soul}\n\n${projectInstructions}\n\n${EXECUTOR_INSTRUCTIONS}` : `${soul}\n\n${EXECUTOR_INSTRUCTIONS}`;
 }
 
-export function executorTaskMessage(task: string, plan: Plan): string {
+export function executorTaskMessage(task: string, plan: Plan, taskSkills: readonly Skill[] = []): string {
+  // The skills the planner chose this iteration: in the task message, since the choice may change
+  // between iterations and the system prompt must not.
+  const skills = taskSkills.map((skill) => `\n\nSkill "${skill.name}" (follow it for this task):\n${skill.body.trim()}`).join('');
   // A plan that is only the task itself (-i 0, or the planner's fallback) would repeat it.
-  if (plan.steps.length === 1 && plan.steps[0] === task && plan.acceptanceCriteria.length === 0) return `Task:\n${task}`;
+  if (plan.steps.length === 1 && plan.steps[0] === task && plan.acceptanceCriteria.length === 0) return `Task:\n${task}${skills}`;
   const steps = plan.steps.map((step, index) => `${index + 1}. ${step}`).join('\n');
   const criteria = plan.acceptanceCriteria.length ? `\n\nAcceptance criteria:\n${plan.acceptanceCriteria.map((line) => `- ${line}`).join('\n')}` : '';
-  return `Task:\n${task}\n\nPlan:\n${steps}${criteria}`;
+  return `Task:\n${task}\n\nPlan:\n${steps}${criteria}${skills}`;
 }
 
 interface Turn {
@@ -97,8 +105,8 @@ async function runTurn(gateway: ModelGateway, request: RoleRequest, stream: bool
 export async function execute(gateway: ModelGateway, input: ExecuteInput, options: RoleCallOptions, events: ExecutorEvents): Promise<ExecuteResult> {
   const limits = input.limits ?? DEFAULT_EXECUTOR_LIMITS;
   const messages: Message[] = [
-    { role: 'system', content: executorSystemPrompt(input.soul) },
-    { role: 'user', content: executorTaskMessage(input.task, input.plan) },
+    { role: 'system', content: executorSystemPrompt(input.soul, input.projectInstructions) },
+    { role: 'user', content: executorTaskMessage(input.task, input.plan, input.taskSkills) },
   ];
   const callCounts = new Map<string, number>();
   let rounds = 0;

@@ -51,7 +51,11 @@ async function plan(iteration: OpenIteration, { input, executeOnly, previous }: 
     previous?.plan && previous.evaluation
       ? { previous: { plan: previous.plan, output: previous.output, findings: previous.evaluation.findings, score: previous.evaluation.score } }
       : {};
-  const planned = await makePlan(input.gateway, { task: input.task, soul: input.soul, evaluators: input.evaluators, ...refinement }, callOptions(input));
+  const planned = await makePlan(
+    input.gateway,
+    { task: input.task, soul: input.soul, evaluators: input.evaluators, ...(input.taskSkills?.length ? { taskSkills: input.taskSkills } : {}), ...refinement },
+    callOptions(input),
+  );
   iteration.plan = planned.plan;
   input.events.progress('plan', planLine(planned, iteration.number));
 }
@@ -65,6 +69,8 @@ async function executePlan(iteration: OpenIteration, { input, executeOnly, lastN
     {
       task: input.task,
       soul: input.soul,
+      ...(input.projectInstructions ? { projectInstructions: input.projectInstructions } : {}),
+      taskSkills: (input.taskSkills ?? []).filter((skill) => iteration.plan!.skills?.includes(skill.name)),
       // The plan step always runs first: nextStep never moves to execute without it.
       plan: iteration.plan!,
       tools: input.tools,

@@ -54,6 +54,10 @@ export interface LoopInput {
   store?: TaskStore;
   signal?: AbortSignal;
   executorLimits?: ExecutorLimits;
+  /** Task skills (`kind: task`) the planner may choose for the executor. */
+  taskSkills?: Skill[];
+  /** The workspace's AGENTS.md (or CLAUDE.md), formatted for the executor's system prompt. */
+  projectInstructions?: string;
   /** The tests and linter run after each execution, before the judge; none when absent. */
   checks?: IterationChecks;
 }
