@@ -20,6 +20,7 @@ import { createCredentialFinder, discoveryContext } from '../auth/discover-crede
 import { CoalescingWriter } from '../ui/coalescing-writer.js';
 import { confirmWorkspaceTrust, TrustQuestionInterrupted } from '../ui/confirm-workspace-trust.js';
 import { EXIT } from './exit-codes.js';
+import { jsonError, type JsonErrorCode } from './json-error.js';
 import { Progress } from '../ui/progress.js';
 import { attemptPricer } from '../usage/price-attempt.js';
 import { UsageRecorder } from '../usage/usage-recorder.js';
@@ -226,24 +227,31 @@ export async function runTask(input: RunTaskInput): Promise<number> {
   } catch (error) {
     // Ctrl-C at the trust question: nothing ran, nothing to say.
     if (error instanceof TrustQuestionInterrupted) return EXIT.interrupted;
-    if (error instanceof ConfigError || error instanceof ModelRefError) {
-      progress.error(error.message);
-      return EXIT.usage;
-    }
-    if (error instanceof DatabaseError) {
-      progress.error(error.message);
-      return EXIT.failed;
-    }
-    if (error instanceof ProviderError) {
-      progress.error(error.message);
-      // No status: it failed before anything was sent (a missing key), which is a setup problem.
-      if (error.kind === 'auth' && error.status === undefined) return EXIT.usage;
-      return error.kind === 'aborted' ? EXIT.interrupted : EXIT.failed;
-    }
-    throw error;
+    const failure = describeFailure(error);
+    if (!failure) throw error;
+    progress.error(failure.message);
+    // --json promises one JSON object on stdout: a run that could not start is one too.
+    if (input.json) input.stdout.write(`${JSON.stringify(jsonError(failure.code, failure.message, failure.exitCode))}\n`);
+    return failure.exitCode;
   } finally {
     database?.close();
   }
+}
+
+/** A failure the run reports and maps to an exit code (anything else is a bug and is thrown). */
+function describeFailure(error: unknown): { code: JsonErrorCode; message: string; exitCode: number } | undefined {
+  if (error instanceof ConfigError || error instanceof ModelRefError) return { code: 'config', message: error.message, exitCode: EXIT.usage };
+  if (error instanceof DatabaseError) {
+    return error.permissionDenied
+      ? { code: 'permission', message: error.message, exitCode: EXIT.usage }
+      : { code: 'database', message: error.message, exitCode: EXIT.failed };
+  }
+  if (error instanceof ProviderError) {
+    // No status: it failed before anything was sent (a missing key), which is a setup problem.
+    if (error.kind === 'auth' && error.status === undefined) return { code: 'credentials', message: error.message, exitCode: EXIT.usage };
+    return { code: error.kind === 'aborted' ? 'interrupted' : 'provider', message: error.message, exitCode: error.kind === 'aborted' ? EXIT.interrupted : EXIT.failed };
+  }
+  return undefined;
 }
 
 /** The trust question: injected, or on a terminal (stdin and stderr both TTYs), or nobody. */

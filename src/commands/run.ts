@@ -30,7 +30,7 @@ export default class Run extends Command {
     'max-cost': Flags.string({ description: 'Cost budget in USD for the whole task.', helpValue: 'USD' }),
     'max-time': Flags.string({ description: 'Time budget in seconds for the whole task.', helpValue: 'SECONDS' }),
     stream: Flags.boolean({ allowNo: true, description: 'Stream tokens as they arrive (default); --no-stream waits for whole replies.' }),
-    stdin: Flags.boolean({ description: 'Read the task (or more of it) from standard input.' }),
+    stdin: Flags.boolean({ allowNo: true, description: 'Read the task (or more of it) from standard input; --no-stdin ignores it even when piped.' }),
     json: Flags.boolean({ description: 'Print one JSON summary (answer, score, decision, iterations, usage, cost) on stdout.' }),
     config: Flags.string({ description: 'Config file used instead of OPENKOI_HOME/config.toml.', helpValue: 'PATH' }),
     quiet: Flags.boolean({ description: 'No progress on stderr; errors only.' }),
