@@ -27,6 +27,7 @@ export interface RunFlags {
   json?: boolean;
   config?: string;
   quiet?: boolean;
+  checks?: boolean;
 }
 
 const MODEL_FLAGS = ['model', 'executor', 'evaluator', 'planner', 'embedder'] as const;
@@ -59,6 +60,7 @@ const FLAG_FOR_KEY: Record<string, string> = {
   'engine.max_cost_usd': '--max-cost',
   'engine.max_duration_s': '--max-time',
   'output.stream': '--stream/--no-stream',
+  'evaluator.checks': '--checks/--no-checks',
 };
 
 export function configFromRunFlags(flags: RunFlags): OpenkoiConfig {
@@ -89,6 +91,7 @@ function flagLayer(flags: RunFlags): OpenkoiConfig {
       max_duration_s: parseNumberFlag('--max-time', flags['max-time']),
     },
     output: { stream: flags.stream },
+    evaluator: { checks: flags.checks },
   };
 }
 
