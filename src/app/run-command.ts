@@ -3,6 +3,7 @@ import { configSchema, type OpenkoiConfig } from '../config/config-schema.js';
 import { formatConfigIssues } from '../config/format-config-issues.js';
 import { suggestModelRef } from '../model/model-ref.js';
 import { BUILTIN_PROVIDERS, findProviderEntry } from '../providers/provider-catalog.js';
+import { estimateTokens } from '../model/estimate-tokens.js';
 import { EXIT } from './exit-codes.js';
 import { jsonError } from './json-error.js';
 import { parseNumberFlag } from './parse-number-flag.js';
@@ -23,11 +24,14 @@ export interface RunFlags {
   'max-cost'?: string;
   'max-time'?: string;
   stream?: boolean;
+  /** false (`--no-fallback`): each role's named model only. */
+  fallback?: boolean;
   stdin?: boolean;
   json?: boolean;
   config?: string;
   quiet?: boolean;
   checks?: boolean;
+  'show-reasoning'?: boolean;
 }
 
 const MODEL_FLAGS = ['model', 'executor', 'evaluator', 'planner', 'embedder'] as const;
@@ -95,6 +99,15 @@ function flagLayer(flags: RunFlags): OpenkoiConfig {
   };
 }
 
+const LARGE_INPUT_BYTES = 1_000_000;
+
+/** Piped input over 1 MB is sent with every request of the task: say what that means in tokens. */
+export function largeInputWarning(piped: string): string | undefined {
+  const bytes = Buffer.byteLength(piped, 'utf8');
+  if (bytes <= LARGE_INPUT_BYTES) return undefined;
+  return `the piped input is ${(bytes / 1_000_000).toFixed(1)} MB, about ${estimateTokens(piped)} tokens (estimated at 4 characters a token); it goes into every request of this task.`;
+}
+
 /** `openkoi run`: flags and words in, exit code out. */
 export async function runFromFlags(flags: RunFlags, words: string[]): Promise<number> {
   let layer: OpenkoiConfig;
@@ -110,6 +123,8 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
     process.stderr.write(`openkoi: warning: ${variable} is not an openkoi variable${suggestion ? ` — did you mean ${suggestion}?` : ''} (ignored)\n`);
   }
   const piped = flags.stdin === false ? undefined : await readPipedInput(process.stdin, flags.stdin === true, waitNotice(words));
+  const large = piped === undefined ? undefined : largeInputWarning(piped);
+  if (large) process.stderr.write(`openkoi: warning: ${large}\n`);
   const controller = new AbortController();
   const stop = (reason: StopRequest) => {
     if (!controller.signal.aborted) controller.abort(reason);
@@ -131,6 +146,8 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
     flags: layer,
     quiet: flags.quiet === true,
     json: flags.json === true,
+    showReasoning: flags['show-reasoning'] === true,
+    ...(flags.fallback === false ? { noFallback: true } : {}),
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,

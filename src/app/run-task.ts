@@ -3,6 +3,7 @@ import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
 import { outcomeOf, type TaskOutcome } from '../engine/decision.js';
 import { GENERATING_ROLES, ROLES, type Role } from '../model/role.js';
 import { type OpenkoiConfig } from '../config/config-schema.js';
+import { requestSettingsFrom, type ModelOptions } from '../model/request-settings.js';
 import { loadConfig } from '../config/load-config.js';
 import { databasePath, openkoiHome } from '../config/paths.js';
 import { DatabaseError, openDatabase, type Database } from '../memory/database.js';
@@ -11,7 +12,8 @@ import { formatModelRef, ModelRefError, type ModelRef } from '../model/model-ref
 import { ProviderError } from '../providers/provider-error.js';
 import { providerIds } from '../providers/provider-catalog.js';
 import { resolveProviderEntries } from '../providers/resolve-provider-entries.js';
-import { buildRoleChains } from '../routing/build-role-chains.js';
+import { buildRoleChains, withoutFallbacks } from '../routing/build-role-chains.js';
+import { checkRoleProviders, describeUnavailable } from '../routing/check-role-providers.js';
 import { createGateway } from '../routing/create-gateway.js';
 import { ProviderPool } from '../routing/provider-pool.js';
 import { resolveRoleModelsWithDefault } from '../routing/choose-default-model.js';
@@ -23,6 +25,7 @@ import { EXIT } from './exit-codes.js';
 import { jsonError, type JsonErrorCode } from './json-error.js';
 import { Progress } from '../ui/progress.js';
 import { attemptPricer } from '../usage/price-attempt.js';
+import { findModelPrice } from '../usage/find-model-price.js';
 import { UsageRecorder } from '../usage/usage-recorder.js';
 import { AttemptLog } from '../engine/attempt-log.js';
 import { BudgetMeter, type PriceAttempt } from '../engine/budget-meter.js';
@@ -43,13 +46,18 @@ export interface RunTaskInput {
   configPath?: string;
   quiet?: boolean;
   json?: boolean;
+  /** --show-reasoning: the executor's reasoning on stderr (dimmed on a terminal), never stdout. */
+  showReasoning?: boolean;
   environment?: NodeJS.ProcessEnv;
   workspace?: string;
   /** Where the setup picker reads when no provider is found; absent: nobody to ask. */
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream;
+  /** A terminal (`isTTY`) sees -i 0's answer as it streams; anything else gets the answer once, when final. */
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   signal?: AbortSignal;
+  /** `--no-fallback`: each role's chain is its primary model alone. */
+  noFallback?: boolean;
   tools?: ToolRunner;
   /** Prices an attempt in USD; defaults to the price catalog with `[pricing]` overrides. */
   priceAttempt?: PriceAttempt;
@@ -126,8 +134,10 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       if (evaluators.length === 0) throw new ConfigError('No evaluator skill is available (the bundled skills/ folder is incomplete).', 'skills');
     }
 
-    const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery));
-    const chains = buildRoleChains(config, roles, providerIds(entries));
+    const modelOptions = modelOptionsFrom(config);
+    const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery), modelOptions.byModel);
+    const configuredChains = buildRoleChains(config, roles, providerIds(entries));
+    const chains = input.noFallback ? withoutFallbacks(configuredChains) : configuredChains;
     // The embedder is not used by the loop yet; only the generating roles need a working provider.
     const usedRoles: Role[] = settings.maxIterations === 0 ? ['executor'] : [...GENERATING_ROLES];
     for (const role of usedRoles) {
@@ -135,6 +145,18 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       const fallbackText = fallbacks.length ? `, then ${fallbacks.map(formatModelRef).join(', ')}` : '';
       progress.line('model', `${role} ${formatModelRef(primary!)} (${pool.credentialDescription(primary!.provider) ?? 'no credential'})${fallbackText}`);
     }
+    // Preflight: every role this run uses can be served before anything is sent (exit 2 otherwise,
+    // README's "nothing was sent"); a fallback that cannot is only skipped, and said so.
+    const checks = await checkRoleProviders(chains, usedRoles, pool);
+    const unservable = checks.filter((check) => check.unservable);
+    if (unservable.length > 0) {
+      const lines = unservable.flatMap(describeUnavailable);
+      lines.push(`Nothing was sent: the ${unservable.map((check) => check.role).join(', ')} role${unservable.length === 1 ? ' has' : 's have'} no model that can be reached.`);
+      for (const line of lines) progress.error(line);
+      if (input.json) input.stdout.write(`${JSON.stringify(jsonError('credentials', lines.join('\n'), EXIT.usage))}\n`);
+      return EXIT.usage;
+    }
+    for (const check of checks) for (const line of describeUnavailable(check)) progress.line('warn', `${line} (skipped)`);
 
     database = openDatabase(databasePath(environment));
     const store = new TaskStore(database);
@@ -148,6 +170,18 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       },
       input.priceAttempt ?? attemptPricer(config.pricing),
     );
+    // Unknown prices count as unknown, not $0: the budget says where it cannot hold.
+    if (engine.max_cost_usd !== undefined) {
+      const candidates = new Map(usedRoles.flatMap((role) => chains[role].map((candidate) => [formatModelRef(candidate), candidate] as const)));
+      const pricing = config.pricing ? { pricing: config.pricing } : {};
+      const unpriced = [...candidates].filter(([, candidate]) => !findModelPrice(candidate, pricing).known).map(([reference]) => reference);
+      if (unpriced.length > 0) {
+        progress.line(
+          'budget',
+          `the cost budget ($${engine.max_cost_usd.toFixed(2)}) cannot be enforced for ${unpriced.join(', ')}: ${unpriced.length === 1 ? 'its price is' : 'their prices are'} unknown (set [pricing."provider/model"] input and output in USD per million tokens)`,
+        );
+      }
+    }
     const attempts = new AttemptLog();
     const gateway = createGateway({
       chains,
@@ -161,17 +195,19 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       },
     });
 
-    // -i 0 streams straight to stdout: that output is the answer. With iterations, stdout gets
-    // only the best answer at the end; the live text goes to a watching terminal on stderr.
+    // stdout holds only the answer. -i 0 streams it to a terminal as it comes; a file or a pipe
+    // gets it once, when it is final, so a mid-stream fallback or a retried cut stream never
+    // leaves a partial reply in `answer.md`. With iterations stdout gets only the best answer at
+    // the end. Live text otherwise goes to stderr when a person watches it there.
     const executeOnly = settings.maxIterations === 0;
-    const streamToStdout = executeOnly && !input.json;
-    const streamToStderr = !executeOnly && !input.quiet && input.stderr.isTTY === true;
+    const streamToStdout = executeOnly && !input.json && input.stdout.isTTY === true;
+    const streamToStderr = !streamToStdout && !input.quiet && input.stderr.isTTY === true;
     const liveOutput = streamToStdout ? new CoalescingWriter(input.stdout) : streamToStderr ? new CoalescingWriter(input.stderr) : undefined;
     const stream = config.output?.stream ?? true;
     const instructions = loadProjectInstructions(workspace);
     // Checks need an evaluation to feed: none with -i 0. Until the sandboxed runner of the tools
     // module is wired here, they run unsandboxed (the progress line says so).
-    const checks = executeOnly
+    const evaluatorChecks = executeOnly
       ? undefined
       : prepareChecks({ workspace, config, trusted: trust.trusted, runner: new PlainCommandRunner(), note: (line) => progress.line('checks', line) });
     const result = await runIterationLoop({
@@ -182,6 +218,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       gateway,
       tools: input.tools ?? NO_TOOLS,
       stream,
+      roleSettings: modelOptions.byRole,
       settings,
       meter,
       attempts,
@@ -189,7 +226,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       ...(input.signal ? { signal: input.signal } : {}),
       ...(taskSkills.length ? { taskSkills } : {}),
       ...(instructions ? { projectInstructions: projectInstructionsSection(instructions) } : {}),
-      ...(checks ? { checks } : {}),
+      ...(evaluatorChecks ? { checks: evaluatorChecks } : {}),
       executorLimits: { maxToolRounds: engine.max_tool_rounds ?? ENGINE_DEFAULTS.max_tool_rounds, warnWhenRoundsLeft: 3, maxRepeatedCalls: 3 },
       events: {
         // Live text on stderr shares the terminal with progress lines: each line starts clean.
@@ -199,16 +236,19 @@ export async function runTask(input: RunTaskInput): Promise<number> {
           progress.line(tag, text);
         },
         onText: (text) => liveOutput?.write(text),
+        ...(input.showReasoning
+          ? {
+              onReasoning: (text: string) => {
+                if (streamToStderr) liveOutput?.flush();
+                input.stderr.write(input.stderr.isTTY ? `\x1b[2m${text}\x1b[22m` : text);
+              },
+            }
+          : {}),
         onModelSwitch: (from, to, reason, afterOutput) => {
           // The partial text stays; the next model's output starts on a line of its own.
           if (streamToStderr || afterOutput) liveOutput?.endLine();
           else liveOutput?.flush();
-          progress.line(
-            'fallback',
-            afterOutput
-              ? `${formatModelRef(from)} failed mid-stream (${reason}); ${formatModelRef(to)} takes over and its output follows`
-              : `${formatModelRef(from)} failed (${reason}); trying ${formatModelRef(to)}`,
-          );
+          progress.line('fallback', modelSwitchLine(from, to, reason, afterOutput));
         },
       },
     });
@@ -232,6 +272,12 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       input.stdout.write(result.answer.endsWith('\n') ? result.answer : `${result.answer}\n`);
     }
     if (result.error) progress.error(result.error.message);
+    // Shown even with --quiet: exit 4 with nothing on stdout needs its reason.
+    if (result.decision === 'empty-answer') {
+      input.stderr.write(
+        `openkoi: warning: the executor's final answer is empty (a reply of only tool calls, or filtered to nothing)${result.answer !== undefined ? `; printed the best earlier answer (iteration ${result.bestIteration})` : '; nothing to print'}.\n`,
+      );
+    }
     const cost = meter.unpricedAttempts > 0 ? `≥ $${meter.costUsd.toFixed(4)} (some prices unknown)` : `$${meter.costUsd.toFixed(4)}`;
     progress.line(
       'done',
@@ -276,11 +322,40 @@ function confirmTrustFor(input: RunTaskInput): ConfirmTrust | undefined {
   return (question) => confirmWorkspaceTrust({ input: stdin, output: input.stderr }, question);
 }
 
+/** `[models.options]` split into role and model settings. */
+function modelOptionsFrom(config: OpenkoiConfig): ModelOptions {
+  const options: ModelOptions = { byRole: {}, byModel: {} };
+  for (const [key, value] of Object.entries(config.models?.options ?? {})) {
+    const settings = requestSettingsFrom(value);
+    if ((ROLES as readonly string[]).includes(key)) options.byRole[key as Role] = settings;
+    else options.byModel[key] = settings;
+  }
+  return options;
+}
+
 function exitCodeFor(result: LoopResult): number {
   const error = result.error;
   // A provider that could not even be created (a missing key) is a setup problem, not a failed call.
   if (error instanceof ProviderError && error.kind === 'auth' && error.status === undefined) return EXIT.usage;
-  return EXIT_FOR_OUTCOME[outcomeOf(result.decision)];
+  const code = EXIT_FOR_OUTCOME[outcomeOf(result.decision)];
+  // A truncated (length) or refused (content-filter) answer is never a silent success.
+  if (code === EXIT.ok && answerIsIncomplete(result)) return EXIT.belowThreshold;
+  return code;
+}
+
+/** The answer given is cut short or a refusal. */
+function answerIsIncomplete(result: LoopResult): boolean {
+  const answered = result.iterations.find((iteration) => iteration.number === result.bestIteration) ?? result.iterations.at(-1);
+  return answered?.finishReason === 'length' || answered?.finishReason === 'content-filter';
+}
+
+/** The `[fallback]` line: a retry of the same model is a retry, not a model taking over from itself. */
+export function modelSwitchLine(from: ModelRef, to: ModelRef, reason: string, afterOutput: boolean): string {
+  const same = formatModelRef(from) === formatModelRef(to);
+  if (same) return `${formatModelRef(from)} failed${afterOutput ? ' mid-stream' : ''} (${reason}); retrying it${afterOutput ? ', the reply starts over' : ''}`;
+  return afterOutput
+    ? `${formatModelRef(from)} failed mid-stream (${reason}); ${formatModelRef(to)} takes over and its output follows`
+    : `${formatModelRef(from)} failed (${reason}); trying ${formatModelRef(to)}`;
 }
 
 /** Which candidate really served each role (it differs from the configured one after a fallback). */
@@ -310,6 +385,10 @@ function summarise(taskId: string, result: LoopResult, exitCode: number, chains:
       durationMs: iteration.durationMs,
       usage: iteration.usage,
       findings: iteration.evaluation?.findings ?? [],
+      ...(iteration.finishReason !== undefined ? { finishReason: iteration.finishReason } : {}),
+      ...(iteration.rawFinishReason !== undefined ? { rawFinishReason: iteration.rawFinishReason } : {}),
+      ...(iteration.refusal !== undefined ? { refusal: iteration.refusal } : {}),
+      ...(iteration.reasoning ? { reasoning: iteration.reasoning } : {}),
       attempts: iteration.attempts.map((attempt) => ({
         role: attempt.role,
         candidate: formatModelRef(attempt.candidate),
@@ -320,6 +399,9 @@ function summarise(taskId: string, result: LoopResult, exitCode: number, chains:
         ...(attempt.status !== undefined ? { status: attempt.status } : {}),
         ...(attempt.responseModel ? { responseModel: attempt.responseModel } : {}),
         ...(attempt.usage ? { usage: { inputTokens: attempt.usage.inputTokens, outputTokens: attempt.usage.outputTokens, cacheReadTokens: attempt.usage.cacheReadTokens, cacheWriteTokens: attempt.usage.cacheWriteTokens } } : {}),
+        // A failed attempt's usage is what the vendor reported before it failed (partial).
+        ...(attempt.usage && attempt.outcome === 'error' ? { usagePartial: true } : {}),
+        ...(!attempt.usage && attempt.outcome === 'ok' && attempt.role !== 'embedder' ? { usageUnknown: true } : {}),
       })),
     })),
     usage: { inputTokens: meter.usage.inputTokens, outputTokens: meter.usage.outputTokens, cacheReadTokens: meter.usage.cacheReadTokens, cacheWriteTokens: meter.usage.cacheWriteTokens },

@@ -22,9 +22,25 @@ function perRole<T extends z.ZodType>(value: T) {
 
 const rolesSchema = perRole(modelRefString);
 
+// `[models.options."provider/model"]` or `[models.options.<role>]`: request settings a user sets
+// per model or per role (a model's win over its role's).
+const modelOptionsSchema = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    max_output_tokens: z.number().int().positive().optional(),
+    reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
+    thinking_budget: z.number().int().min(1024, 'at least 1024 tokens (the vendors\' minimum)').optional(),
+  })
+  .strict();
+
+const modelOptionsKey = z.string().refine((key) => (ROLES as readonly string[]).includes(key) || /^[^/\s]+\/\S+$/.test(key), {
+  message: `a role (${ROLES.join(', ')}) or a model reference "provider/model"`,
+});
+
 const modelsSchema = rolesSchema
   .extend({
     fallback: perRole(z.array(modelRefString)).optional(),
+    options: z.record(modelOptionsKey, modelOptionsSchema).optional(),
   })
   .strict();
 
@@ -59,6 +75,8 @@ const routingSchema = z
     default_cooldown_s: z.number().min(0).optional(),
     max_all_cooling_wait_s: z.number().min(0).optional(),
     idle_timeout_s: z.number().positive().optional(),
+    // Issue 14: one Retry-After of a day must not lock a model for a day.
+    max_cooldown_s: z.number().positive().optional(),
   })
   .strict();
 
@@ -118,6 +136,23 @@ const evaluatorSchema = z
     checks: z.boolean().optional(),
   })
   .strict();
+// [gateway]: `openkoi serve` (src/gateway/). Aliases name a model, a role's chain or an explicit chain.
+const aliasTarget = z.string().superRefine((value, context) => {
+  if (/^role:[a-z]+$/.test(value) || /^[^/\s]+\/\S+$/.test(value.trim())) return;
+  context.addIssue({ code: 'custom', message: 'expected "provider/model", "role:<role>" or a list of "provider/model"' });
+});
+
+const gatewaySchema = z
+  .object({
+    aliases: z.record(z.string().min(1), z.union([aliasTarget, z.array(modelRefString).min(1)])).optional(),
+    allow_subscriptions: z.boolean().optional(),
+    max_body_mb: z.number().positive().max(1024).optional(),
+    max_streams_per_token: z.number().int().min(1).max(10_000).optional(),
+    idle_timeout_s: z.number().positive().optional(),
+  })
+  .strict();
+
+export type GatewayConfig = z.infer<typeof gatewaySchema>;
 
 export const configSchema = z
   .object({
@@ -129,6 +164,7 @@ export const configSchema = z
     pricing: z.record(modelRefString, priceSchema).optional(),
     plugins: pluginsSchema.optional(),
     evaluator: evaluatorSchema.optional(),
+    gateway: gatewaySchema.optional(),
   })
   .strict();
 

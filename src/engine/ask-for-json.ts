@@ -22,7 +22,9 @@ export async function askForJson<Value>(
   options: RoleCallOptions,
 ): Promise<JsonReply<Value>> {
   // The task id keys the vendor's prompt cache, so a task's repeated calls share their prefix.
-  const response = await gateway.chat(role, { messages, ...(options.taskId ? { promptCacheKey: options.taskId } : {}) }, options);
+  // The role's own settings from [models.options.<role>] (temperature, output limit, reasoning).
+  const settings = options.roleSettings?.[role] ?? {};
+  const response = await gateway.chat(role, { messages, ...settings, ...(options.taskId ? { promptCacheKey: options.taskId } : {}) }, options);
   const json = extractJsonObject(response.text);
   if (json === undefined) return { ok: false, problem: 'no-json' };
   const parsed = schema.safeParse(json);

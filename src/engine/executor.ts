@@ -1,7 +1,10 @@
 import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
-import type { TextPart, ToolCallPart } from '../model/content-part.js';
+import type { AssistantPart, ReasoningPart, ToolCallPart } from '../model/content-part.js';
+import type { FinishReason } from '../model/finish-reason.js';
 import type { Message } from '../model/message.js';
 import type { ModelRef } from '../model/model-ref.js';
+import { estimateInputTokens, estimateTokens } from '../model/estimate-tokens.js';
+import type { BudgetRefusal } from './budget-meter.js';
 import type { ModelGateway, RoleCallOptions, RoleRequest } from '../routing/model-gateway.js';
 import type { Plan } from './plan.js';
 import type { Skill } from './skills/skill.js';
@@ -25,6 +28,10 @@ export interface ExecutorEvents {
   onModelSwitch?(from: ModelRef, to: ModelRef, reason: string, afterOutput: boolean): void;
   onToolCall?(call: ToolCallPart): void;
   onNote?(note: string): void;
+  /** The model's reasoning as it arrives (never part of the answer). */
+  onReasoning?(text: string): void;
+  /** A setting the vendor does not take, an SDK notice: for the user's warning line. */
+  onWarning?(message: string): void;
 }
 
 export interface ExecuteInput {
@@ -38,6 +45,11 @@ export interface ExecuteInput {
   tools: ToolRunner;
   stream: boolean;
   limits?: ExecutorLimits;
+  /**
+   * Asked as a streamed reply grows, with its estimated tokens so far: a refusal stops the reply
+   * (the vendor's stream is closed) and is thrown with the partial text.
+   */
+  spendGuard?: (candidate: ModelRef, inputTokens: number, outputTokens: number) => BudgetRefusal | undefined;
 }
 
 export interface ExecuteResult {
@@ -46,6 +58,13 @@ export interface ExecuteResult {
   toolRounds: number;
   /** Why the loop was cut short, when it was. */
   stoppedBy?: 'tool-round-limit' | 'circuit-breaker';
+  /** Why the last model turn ended (`length`: the answer is truncated; `content-filter`: refused). */
+  finishReason?: FinishReason;
+  rawFinishReason?: string;
+  /** The vendor's explanation when the model refused. */
+  refusal?: string;
+  /** All reasoning the model showed over the turns, joined. */
+  reasoning: string;
 }
 
 const EXECUTOR_INSTRUCTIONS = `You are the executor. Carry out the plan in the user's workspace, using the tools when they help. When you are done, reply with the final result for the user: what you did and what came of it.`;
@@ -69,27 +88,94 @@ export function executorTaskMessage(task: string, plan: Plan, taskSkills: readon
 interface Turn {
   text: string;
   toolCalls: ToolCallPart[];
+  /** Reasoning blocks, each tagged with the provider that made it (its signature means nothing elsewhere). */
+  reasoning: ReasoningPart[];
+  finishReason?: FinishReason;
+  rawFinishReason?: string;
+  refusal?: string;
 }
 
-async function runTurn(gateway: ModelGateway, request: RoleRequest, stream: boolean, options: RoleCallOptions, events: ExecutorEvents): Promise<Turn> {
+async function runTurn(
+  gateway: ModelGateway,
+  request: RoleRequest,
+  stream: boolean,
+  options: RoleCallOptions,
+  events: ExecutorEvents,
+  spendGuard: ExecuteInput['spendGuard'],
+): Promise<Turn> {
   if (!stream) {
     const response = await gateway.chat('executor', request, options);
+    for (const warning of response.warnings ?? []) events.onWarning?.(warning);
+    if (response.reasoning) events.onReasoning?.(response.reasoning);
     if (response.text) events.onText(response.text);
-    return { text: response.text, toolCalls: response.toolCalls };
+    return {
+      text: response.text,
+      toolCalls: response.toolCalls,
+      reasoning: (response.reasoningParts ?? []).map((part) => ({ ...part, provider: part.provider ?? response.servedBy.provider })),
+      finishReason: response.finishReason,
+      ...(response.rawFinishReason !== undefined ? { rawFinishReason: response.rawFinishReason } : {}),
+      ...(response.refusal !== undefined ? { refusal: response.refusal } : {}),
+    };
   }
   let text = '';
   let toolCalls: ToolCallPart[] = [];
+  let servedBy: ModelRef | undefined;
+  let budgetStop: BudgetRefusal | undefined;
+  const inputTokens = spendGuard ? estimateInputTokens(request) : 0;
+  let reasoning: ReasoningPart[] = [];
+  const openReasoning = new Map<string, ReasoningPart>();
+  let provider: string | undefined;
+  let finish: Pick<Turn, 'finishReason' | 'rawFinishReason'> = {};
+  let refusal: string | undefined;
   for await (const event of gateway.chatStream('executor', request, options)) {
     switch (event.type) {
+      case 'served-by':
+        servedBy = event.candidate;
+        provider = event.candidate.provider;
+        break;
       case 'model-switch':
         // The next candidate re-runs this turn from the start: what it says replaces the partial turn.
         events.onModelSwitch?.(event.from, event.to, event.reason, event.afterOutput);
         text = '';
         toolCalls = [];
+        reasoning = [];
+        openReasoning.clear();
+        refusal = undefined;
+        break;
+      case 'reasoning-start': {
+        const part: ReasoningPart = { type: 'reasoning', text: '', ...(provider ? { provider } : {}) };
+        openReasoning.set(event.id, part);
+        reasoning.push(part);
+        break;
+      }
+      case 'reasoning-delta': {
+        const part = openReasoning.get(event.id);
+        if (part) part.text += event.text;
+        events.onReasoning?.(event.text);
+        break;
+      }
+      case 'reasoning-end': {
+        const part = openReasoning.get(event.id);
+        if (part) {
+          if (event.signature !== undefined) part.signature = event.signature;
+          if (event.encrypted !== undefined) part.encrypted = event.encrypted;
+          openReasoning.delete(event.id);
+        }
+        break;
+      }
+      case 'refusal':
+        refusal = (refusal ?? '') + event.text;
+        break;
+      case 'warning':
+        events.onWarning?.(event.message);
+        break;
+      case 'finish':
+        finish = { finishReason: event.finishReason, ...(event.rawFinishReason !== undefined ? { rawFinishReason: event.rawFinishReason } : {}) };
         break;
       case 'text-delta':
         text += event.text;
         events.onText(event.text);
+        if (spendGuard && servedBy) budgetStop = spendGuard(servedBy, inputTokens, estimateTokens(text));
         break;
       case 'tool-call':
         toolCalls.push({ type: 'tool-call', toolCallId: event.toolCallId, toolName: event.toolName, input: event.input });
@@ -97,8 +183,14 @@ async function runTurn(gateway: ModelGateway, request: RoleRequest, stream: bool
       default:
         break;
     }
+    // Leaving the loop closes the vendor's stream behind it.
+    if (budgetStop) break;
   }
-  return { text, toolCalls };
+  if (budgetStop) {
+    budgetStop.partialOutput = text;
+    throw budgetStop;
+  }
+  return { text, toolCalls, reasoning, ...finish, ...(refusal !== undefined ? { refusal } : {}) };
 }
 
 /** The executor's multi-turn tool loop, with a round limit, a warning, a wrap-up turn and a circuit breaker. */
@@ -111,6 +203,7 @@ export async function execute(gateway: ModelGateway, input: ExecuteInput, option
   const callCounts = new Map<string, number>();
   let rounds = 0;
   let stoppedBy: ExecuteResult['stoppedBy'];
+  let allReasoning = '';
   for (;;) {
     // Asked each turn: an MCP server's tools/list_changed may have changed them since the last one.
     const tools = input.tools.definitions();
@@ -118,15 +211,30 @@ export async function execute(gateway: ModelGateway, input: ExecuteInput, option
     // The system prompt is the stable prefix; the task id keys OpenAI's prompt cache for the whole task.
     const request: RoleRequest = {
       messages,
+      // [models.options.executor]: temperature, output limit, reasoning.
+      ...(options.roleSettings?.executor ?? {}),
       cacheablePrefixLength: 1,
       ...(options.taskId ? { promptCacheKey: options.taskId } : {}),
       ...(wrapUp ? {} : { tools }),
     };
-    const turn = await runTurn(gateway, request, input.stream, options, events);
-    if (turn.toolCalls.length === 0 || wrapUp) return { output: turn.text, toolRounds: rounds, ...(stoppedBy ? { stoppedBy } : {}) };
+    const turn = await runTurn(gateway, request, input.stream, options, events, input.spendGuard);
+    allReasoning += turn.reasoning.map((part) => part.text).join('');
+    if (turn.toolCalls.length === 0 || wrapUp) {
+      return {
+        output: turn.text,
+        toolRounds: rounds,
+        reasoning: allReasoning,
+        ...(stoppedBy ? { stoppedBy } : {}),
+        ...(turn.finishReason !== undefined ? { finishReason: turn.finishReason } : {}),
+        ...(turn.rawFinishReason !== undefined ? { rawFinishReason: turn.rawFinishReason } : {}),
+        ...(turn.refusal !== undefined ? { refusal: turn.refusal } : {}),
+      };
+    }
 
     rounds++;
-    const assistantContent: Array<TextPart | ToolCallPart> = [];
+    // Reasoning first, as the model produced it: Anthropic and Bedrock want their signed thinking
+    // blocks back unchanged before the tool calls, DeepSeek its reasoning_content on this turn.
+    const assistantContent: AssistantPart[] = [...turn.reasoning];
     if (turn.text) assistantContent.push({ type: 'text', text: turn.text });
     assistantContent.push(...turn.toolCalls);
     messages.push({ role: 'assistant', content: assistantContent });

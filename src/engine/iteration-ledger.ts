@@ -1,3 +1,4 @@
+import type { FinishReason } from '../model/finish-reason.js';
 import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
 import type { AttemptRecord } from '../routing/model-gateway.js';
 import { betterAnswer } from './best-answer.js';
@@ -14,6 +15,10 @@ export interface OpenIteration {
   /** Set once the executor has finished: from then on the iteration has an answer to offer. */
   output?: string;
   evaluation?: Evaluation;
+  reasoning?: string;
+  finishReason?: FinishReason;
+  rawFinishReason?: string;
+  refusal?: string;
 }
 
 export function openIteration(number: number): OpenIteration {
@@ -57,10 +62,15 @@ export class IterationLedger {
       usage: usageOf(attempts),
       durationMs: Date.now() - iteration.startedAt,
       attempts,
+      reasoning: iteration.reasoning ?? '',
+      ...(iteration.finishReason !== undefined ? { finishReason: iteration.finishReason } : {}),
+      ...(iteration.rawFinishReason !== undefined ? { rawFinishReason: iteration.rawFinishReason } : {}),
+      ...(iteration.refusal !== undefined ? { refusal: iteration.refusal } : {}),
     };
     this.closed.push(summary);
-    // Only an iteration whose executor finished has an answer; one stopped before that has none to offer.
-    if (iteration.output !== undefined) this.best = betterAnswer(this.best, summary);
+    // Only an iteration whose executor finished with some text has an answer; one stopped before that,
+    // or whose reply was empty, has none to offer.
+    if (iteration.output !== undefined && iteration.output.trim() !== '') this.best = betterAnswer(this.best, summary);
     this.input.store?.recordIteration(this.input.taskId, {
       number: summary.number,
       startedAt: iteration.startedAt,
@@ -71,6 +81,7 @@ export class IterationLedger {
       usage: summary.usage,
       durationMs: summary.durationMs,
       attempts: summary.attempts,
+      ...(summary.finishReason !== undefined ? { finishReason: summary.finishReason } : {}),
       findings: summary.evaluation?.findings ?? [],
     });
     return summary;

@@ -1,6 +1,8 @@
+import type { Role } from '../model/role.js';
 import type { RoleCallOptions } from '../routing/model-gateway.js';
 import { combineChecks } from './checks/combine-checks.js';
 import type { CheckResult } from './checks/check-command.js';
+import { BudgetRefusal } from './budget-meter.js';
 import { evaluate } from './evaluator.js';
 import { execute } from './executor.js';
 import type { OpenIteration } from './iteration-ledger.js';
@@ -33,13 +35,24 @@ function taskAsPlan(task: string): Plan {
   return { steps: [task], acceptanceCriteria: [], evaluator: 'none', rubric: [], fallback: false };
 }
 
-/** Options for one model call: a signal that fires when the user interrupts or the time budget runs out. */
-function callOptions(input: LoopInput): RoleCallOptions {
-  const remaining = input.meter.remainingMs;
-  const signals = [input.signal, remaining === undefined ? undefined : AbortSignal.timeout(Math.max(1, remaining))].filter(
+/**
+ * Options for one model call: a signal that fires when the user interrupts or the time budget runs
+ * out, and the cost budget's check of each request before it leaves (its estimated input alone
+ * must fit in what is left).
+ */
+function callOptions(input: LoopInput, role: Role): RoleCallOptions {
+  const signals = [input.signal, input.meter.deadlineSignal()].filter(
     (signal): signal is AbortSignal => signal !== undefined,
   );
-  return { taskId: input.taskId, ...(signals.length ? { signal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals) } : {}) };
+  return {
+    taskId: input.taskId,
+    ...(input.roleSettings ? { roleSettings: input.roleSettings } : {}),
+    ...(signals.length ? { signal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals) } : {}),
+    beforeSend: (candidate, estimatedInputTokens) => {
+      const refusal = input.meter.costRefusal(role, candidate, estimatedInputTokens, 0);
+      if (refusal) throw refusal;
+    },
+  };
 }
 
 async function plan(iteration: OpenIteration, { input, executeOnly, previous }: StepContext): Promise<void> {
@@ -54,7 +67,7 @@ async function plan(iteration: OpenIteration, { input, executeOnly, previous }: 
   const planned = await makePlan(
     input.gateway,
     { task: input.task, soul: input.soul, evaluators: input.evaluators, ...(input.taskSkills?.length ? { taskSkills: input.taskSkills } : {}), ...refinement },
-    callOptions(input),
+    callOptions(input, 'planner'),
   );
   iteration.plan = planned.plan;
   input.events.progress('plan', planLine(planned, iteration.number));
@@ -64,39 +77,65 @@ async function executePlan(iteration: OpenIteration, { input, executeOnly, lastN
   const tag = stepTag(iteration.number, lastNumber, executeOnly);
   const { events } = input;
   events.progress(tag, 'executing');
-  const executed = await execute(
-    input.gateway,
-    {
-      task: input.task,
-      soul: input.soul,
-      ...(input.projectInstructions ? { projectInstructions: input.projectInstructions } : {}),
-      taskSkills: (input.taskSkills ?? []).filter((skill) => iteration.plan!.skills?.includes(skill.name)),
-      // The plan step always runs first: nextStep never moves to execute without it.
-      plan: iteration.plan!,
-      tools: input.tools,
-      stream: input.stream,
-      ...(input.executorLimits ? { limits: input.executorLimits } : {}),
-    },
-    callOptions(input),
-    {
-      onText: events.onText,
-      ...(events.onModelSwitch ? { onModelSwitch: events.onModelSwitch } : {}),
-      onNote: (note) => events.progress(tag, note),
-      onToolCall: (call) => events.progress(tag, `tool ${call.toolName}`),
-    },
-  );
+  const { meter } = input;
+  let executed;
+  try {
+    executed = await execute(
+      input.gateway,
+      {
+        task: input.task,
+        soul: input.soul,
+        ...(input.projectInstructions ? { projectInstructions: input.projectInstructions } : {}),
+        taskSkills: (input.taskSkills ?? []).filter((skill) => iteration.plan!.skills?.includes(skill.name)),
+        // The plan step always runs first: nextStep never moves to execute without it.
+        plan: iteration.plan!,
+        tools: input.tools,
+        stream: input.stream,
+        ...(input.executorLimits ? { limits: input.executorLimits } : {}),
+        // A streamed reply is stopped once its estimated cost would cross the cost budget; what
+        // it cost is charged as estimated, since a stopped stream never reports its usage.
+        spendGuard: (candidate, inputTokens, outputTokens) => {
+          const refusal = meter.costRefusal('executor', candidate, inputTokens, outputTokens);
+          if (refusal) meter.addEstimatedCost(meter.estimateCost('executor', candidate, inputTokens, outputTokens) ?? 0);
+          return refusal;
+        },
+      },
+      callOptions(input, 'executor'),
+      {
+        onText: events.onText,
+        ...(events.onModelSwitch ? { onModelSwitch: events.onModelSwitch } : {}),
+        onNote: (note) => events.progress(tag, note),
+        onToolCall: (call) => events.progress(tag, `tool ${call.toolName}`),
+        ...(events.onReasoning ? { onReasoning: events.onReasoning } : {}),
+        onWarning: (message) => events.progress('warning', message),
+      },
+    );
+  } catch (error) {
+    // A reply stopped by the budget is the best answer so far when nothing better exists.
+    if (error instanceof BudgetRefusal && error.partialOutput !== undefined) iteration.output = error.partialOutput;
+    throw error;
+  }
   iteration.output = executed.output;
+  iteration.reasoning = executed.reasoning;
+  if (executed.finishReason !== undefined) iteration.finishReason = executed.finishReason;
+  if (executed.rawFinishReason !== undefined) iteration.rawFinishReason = executed.rawFinishReason;
+  if (executed.refusal !== undefined) iteration.refusal = executed.refusal;
+  // A truncated or refused answer is never a silent success: the progress line says so.
+  if (executed.finishReason === 'length') events.progress(tag, `the answer was cut short: the model hit its output limit (${executed.rawFinishReason ?? 'length'})`);
+  if (executed.finishReason === 'content-filter') {
+    events.progress(tag, `the model refused${executed.refusal ? `: ${executed.refusal}` : ` (${executed.rawFinishReason ?? 'content filter'})`}`);
+  }
 }
 
 async function evaluateOutput(iteration: OpenIteration, { input, executeOnly, lastNumber }: StepContext): Promise<void> {
   const tag = stepTag(iteration.number, lastNumber, executeOnly);
-  const checks = input.checks ? await input.checks.run(callOptions(input).signal) : [];
+  const checks = input.checks ? await input.checks.run(callOptions(input, 'evaluator').signal) : [];
   for (const result of checks) input.events.progress(tag, checkLine(result));
   input.events.progress(tag, 'evaluating');
   // Plan and output are there: nextStep moves to evaluate only after both steps ended well.
   const plan = iteration.plan!;
   const skill = input.evaluators.find((candidate) => candidate.name === plan.evaluator) ?? input.evaluators[0]!;
-  const judged = await evaluate(input.gateway, { task: input.task, plan, output: iteration.output!, skill, checks }, callOptions(input));
+  const judged = await evaluate(input.gateway, { task: input.task, plan, output: iteration.output!, skill, checks }, callOptions(input, 'evaluator'));
   iteration.evaluation = combineChecks(judged, checks, input.settings.quality);
 }
 

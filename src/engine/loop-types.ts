@@ -1,8 +1,9 @@
 import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
+import type { FinishReason } from '../model/finish-reason.js';
 import type { ModelRef } from '../model/model-ref.js';
 import type { Usage } from '../model/usage.js';
 import type { TaskStore } from '../memory/task-store.js';
-import type { AttemptRecord, ModelGateway } from '../routing/model-gateway.js';
+import type { AttemptRecord, ModelGateway, RoleCallOptions } from '../routing/model-gateway.js';
 import type { AttemptLog } from './attempt-log.js';
 import type { BudgetMeter } from './budget-meter.js';
 import type { Decision } from './decision.js';
@@ -36,6 +37,8 @@ export interface LoopEvents {
   /** Executor text as it arrives. */
   onText(text: string): void;
   onModelSwitch?(from: ModelRef, to: ModelRef, reason: string, afterOutput: boolean): void;
+  /** Executor reasoning as it arrives (shown only with --show-reasoning, never on stdout). */
+  onReasoning?(text: string): void;
 }
 
 export interface LoopInput {
@@ -60,6 +63,8 @@ export interface LoopInput {
   projectInstructions?: string;
   /** The tests and linter run after each execution, before the judge; none when absent. */
   checks?: IterationChecks;
+  /** `[models.options.<role>]`, set by each role on its requests. */
+  roleSettings?: RoleCallOptions['roleSettings'];
 }
 
 export interface IterationSummary {
@@ -72,6 +77,12 @@ export interface IterationSummary {
   usage: Usage;
   durationMs: number;
   attempts: AttemptRecord[];
+  /** Why the executor's last turn ended; `length` and `content-filter` mean the answer is not whole. */
+  finishReason?: FinishReason;
+  rawFinishReason?: string;
+  refusal?: string;
+  /** The executor's reasoning ('' when the model showed none). */
+  reasoning: string;
 }
 
 export interface LoopResult {

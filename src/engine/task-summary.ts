@@ -18,6 +18,10 @@ const attemptSchema = z.object({
   durationMs: z.number().min(0),
   responseModel: z.string().optional(),
   usage: usageSchema.optional(),
+  /** The attempt failed after the vendor had reported these counts: they are what it bills so far. */
+  usagePartial: z.literal(true).optional(),
+  /** The vendor replied without any counts: the cost of this call is unknown, not zero. */
+  usageUnknown: z.literal(true).optional(),
 });
 
 /** The one JSON object `openkoi --json` prints; tests validate against it. */
@@ -41,6 +45,13 @@ export const taskSummarySchema = z.object({
       findings: z.array(
         z.object({ severity: z.enum(['blocker', 'important', 'suggestion']), dimension: z.string().optional(), message: z.string(), fix: z.string().optional() }),
       ),
+      /** Why the executor's last turn ended: `length` is a truncated answer, `content-filter` a refusal. */
+      finishReason: z.enum(['stop', 'length', 'tool-calls', 'content-filter', 'error', 'other']).optional(),
+      rawFinishReason: z.string().optional(),
+      /** The vendor's explanation of a refusal. */
+      refusal: z.string().optional(),
+      /** The executor's reasoning, when the model showed it. */
+      reasoning: z.string().optional(),
       attempts: z.array(attemptSchema),
     }),
   ),

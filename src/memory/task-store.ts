@@ -12,6 +12,8 @@ export interface IterationRecord {
   usage: Usage;
   durationMs: number;
   attempts: unknown[];
+  /** Why the executor's last turn ended, when it got that far. */
+  finishReason?: string;
   findings: Array<{ severity: string; dimension?: string; message: string; fix?: string }>;
 }
 
@@ -45,8 +47,8 @@ export class TaskStore {
       this.database
         .prepare(
           `INSERT INTO iterations (task_id, number, started_at, plan_json, output, score, decision,
-             input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, duration_ms, attempts_json)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, duration_ms, attempts_json, finish_reason)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           taskId,
@@ -62,6 +64,7 @@ export class TaskStore {
           iteration.usage.cacheWriteTokens,
           iteration.durationMs,
           JSON.stringify(iteration.attempts),
+          iteration.finishReason ?? null,
         );
       const insertFinding = this.database.prepare(
         'INSERT INTO findings (task_id, iteration, severity, dimension, message, fix) VALUES (?, ?, ?, ?, ?, ?)',

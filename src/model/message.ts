@@ -1,4 +1,4 @@
-import type { TextPart, ToolCallPart, ToolResultPart } from './content-part.js';
+import type { AssistantPart, TextPart, ToolResultPart } from './content-part.js';
 
 export interface SystemMessage {
   role: 'system';
@@ -12,7 +12,7 @@ export interface UserMessage {
 
 export interface AssistantMessage {
   role: 'assistant';
-  content: string | Array<TextPart | ToolCallPart>;
+  content: string | AssistantPart[];
 }
 
 export interface ToolMessage {
@@ -22,7 +22,7 @@ export interface ToolMessage {
 
 export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
 
-/** The text of a message's content, ignoring non-text parts. */
+/** The text of a message's content, ignoring non-text parts (reasoning included). */
 export function textOf(content: string | ReadonlyArray<{ type: string; text?: string }>): string {
   if (typeof content === 'string') return content;
   return content.map((part) => (part.type === 'text' ? (part.text ?? '') : '')).join('');

@@ -37,7 +37,7 @@ export async function createProvider(
   credential: ProviderCredential | undefined = credentialFromEnvironment(entry, environment),
 ): Promise<ModelProvider> {
   // Ollama is local and keyless: it needs no credential, only a server at OLLAMA_HOST.
-  if (!credential && entry.api !== 'ollama') throw missingCredentialError(entry);
+  if (!credential && entry.api !== 'ollama' && !entry.keyless) throw missingCredentialError(entry);
   const baseURL = (entry.baseURLVariable && environment[entry.baseURLVariable]?.trim()) || entry.baseURL;
   switch (entry.api) {
     case 'anthropic-messages': {
@@ -49,7 +49,8 @@ export async function createProvider(
       return new OpenAIChatAdapter({
         id: entry.id,
         name: entry.name,
-        apiKey: credential!.apiKey,
+        apiKey: credential?.apiKey,
+        ...(entry.keyless && !credential ? { keyless: true } : {}),
         apiKeyEnv: entry.keyVariables[0],
         ...(baseURL ? { baseURL } : {}),
       });

@@ -13,6 +13,11 @@ export interface ProviderEntry {
   baseURLVariable?: string;
   defaultModel?: string;
   aliases?: string[];
+  /**
+   * A custom OpenAI-compatible endpoint configured without `api_key_env` (vLLM, llama.cpp, LM
+   * Studio): it is called without a key rather than refused.
+   */
+  keyless?: boolean;
 }
 
 /** Built-in providers (see shared/PROVIDERS.md). Custom ones come from `[providers.<id>]`. */

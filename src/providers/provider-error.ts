@@ -1,4 +1,5 @@
 import type { ProviderErrorKind } from '../model/provider-error-kind.js';
+import type { Usage } from '../model/usage.js';
 
 export type { ProviderErrorKind };
 
@@ -35,6 +36,11 @@ export class ProviderError extends Error {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly vendorCode: string | undefined;
+  /**
+   * A stream that failed after the vendor had reported token counts: those counts (input at least,
+   * output so far). Set by streamWithDeadline; routing records it as the attempt's partial usage.
+   */
+  partialUsage: Usage | undefined;
 
   constructor(message: string, details: ProviderErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });

@@ -21,6 +21,8 @@ export function resolveProviderEntries(config: OpenkoiConfig): ProviderEntry[] {
       name: id,
       api: 'openai-chat',
       keyVariables: settings.api_key_env ? [settings.api_key_env] : [],
+      // `base_url` alone: a local server that takes no key (vLLM, llama.cpp, LM Studio).
+      ...(settings.api_key_env ? {} : { keyless: true }),
       ...(settings.base_url ? { baseURL: settings.base_url } : {}),
       ...(settings.default_model ? { defaultModel: settings.default_model } : {}),
     });

@@ -1,6 +1,7 @@
 import { CallDeadline, DEFAULT_IDLE_TIMEOUT_MS } from './call-deadline.js';
 import type { CallOptions } from './model-provider.js';
 import type { ProviderError } from './provider-error.js';
+import type { StreamProgress } from './stream-progress.js';
 
 /**
  * What one call needs from its adapter to run under a CallDeadline: the caller's options, how to
@@ -44,19 +45,24 @@ export async function runWithDeadline<Client, Result>(
  * Runs one streaming call under a CallDeadline: the events of `stream` pass through, every
  * failure leaves as a ProviderError, and the deadline is disposed however the stream ends
  * (finished, failed, or left early by the consumer). The vendor's stream touches the deadline on
- * each chunk it reads. Nothing starts before the first event is asked for.
+ * each chunk it reads. Nothing starts before the first event is asked for. The usage the stream
+ * reported into `progress` before a failure travels on the error as `partialUsage`.
  */
 export async function* streamWithDeadline<Client, Event>(
   setup: DeadlineCallSetup<Client>,
-  stream: (client: Client, deadline: CallDeadline) => AsyncIterable<Event>,
+  stream: (client: Client, deadline: CallDeadline, progress: StreamProgress) => AsyncIterable<Event>,
 ): AsyncGenerator<Event> {
   const deadline = startDeadline(setup.options);
+  const progress: StreamProgress = {};
   try {
     const client = await setup.connect(deadline);
     deadline.touch();
-    yield* stream(client, deadline);
+    yield* stream(client, deadline, progress);
   } catch (error) {
-    throw setup.classify(error, deadline);
+    const providerError = setup.classify(error, deadline);
+    // The vendor bills what it reported before the failure: it leaves with the error, marked partial.
+    if (progress.usage && providerError.partialUsage === undefined) providerError.partialUsage = progress.usage;
+    throw providerError;
   } finally {
     deadline.dispose();
   }

@@ -3,6 +3,7 @@ import type { Role } from '../model/role.js';
 import type { ChatRequest } from '../model/chat-request.js';
 import type { ChatResponse } from '../model/chat-response.js';
 import type { ModelRef } from '../model/model-ref.js';
+import type { RequestSettings } from '../model/request-settings.js';
 import type { StreamEvent } from '../model/stream-event.js';
 import type { CallOptions } from '../providers/model-provider.js';
 
@@ -27,6 +28,14 @@ export type RoleRequest = Omit<ChatRequest, 'model'>;
 export interface RoleCallOptions extends CallOptions {
   /** Recorded with each attempt (usage rows, iteration records). */
   taskId?: string;
+  /**
+   * Called before each request leaves with the candidate and the request's estimated input
+   * tokens (model/estimate-tokens.ts); throwing refuses the request, and the call fails with that
+   * error, nothing sent. The engine's cost budget hooks in here.
+   */
+  beforeSend?(candidate: ModelRef, estimatedInputTokens: number): void;
+  /** `[models.options.<role>]`: what the planner, executor and evaluator set on their requests. */
+  roleSettings?: Partial<Record<Role, RequestSettings>>;
 }
 
 export interface GatewayChatResponse extends ChatResponse {

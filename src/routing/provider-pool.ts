@@ -3,6 +3,8 @@ import { createProvider, type ProviderCredential } from '../providers/create-pro
 import type { ModelProvider } from '../providers/model-provider.js';
 import { findProviderEntry, type ProviderEntry } from '../providers/provider-catalog.js';
 import { ProviderError } from '../providers/provider-error.js';
+import type { RequestSettings } from '../model/request-settings.js';
+import { withModelSettings } from '../providers/with-model-settings.js';
 
 /** Adapters created on first use and shared by every role that names the same provider. */
 export class ProviderPool {
@@ -13,6 +15,8 @@ export class ProviderPool {
     private readonly environment: NodeJS.ProcessEnv,
     // Discovery in PROVIDERS.md's order (environment first); a run passes its own finder to see warnings.
     private readonly findCredential: (entry: ProviderEntry) => ProviderCredential | undefined = createCredentialFinder(discoveryContext(environment)),
+    /** `[models.options."provider/model"]`, keyed by the full reference. */
+    private readonly settingsByModel: Readonly<Record<string, RequestSettings>> = {},
   ) {}
 
   get(providerId: string): Promise<ModelProvider> {
@@ -20,7 +24,7 @@ export class ProviderPool {
     if (!provider) {
       const entry = findProviderEntry(providerId, this.entries);
       provider = entry
-        ? createProvider(entry, this.environment, this.findCredential(entry))
+        ? createProvider(entry, this.environment, this.findCredential(entry)).then((created) => withModelSettings(created, this.settingsOf(providerId)))
         : Promise.reject(new ProviderError(`Unknown provider "${providerId}".`, { kind: 'invalid-request', provider: providerId }));
       // A failed creation (missing key) is not cached as a success, but is remembered: retrying it cannot help.
       this.providers.set(providerId, provider);
@@ -28,11 +32,21 @@ export class ProviderPool {
     return provider;
   }
 
+  /** This provider's model settings, keyed by the model id within it. */
+  private settingsOf(providerId: string): Record<string, RequestSettings> {
+    const prefix = `${providerId}/`;
+    return Object.fromEntries(
+      Object.entries(this.settingsByModel)
+        .filter(([reference]) => reference.startsWith(prefix))
+        .map(([reference, settings]) => [reference.slice(prefix.length), settings]),
+    );
+  }
+
   /** Auth mode and source ("api key, env OPENAI_API_KEY"): the run says how each role is served. */
   credentialDescription(providerId: string): string | undefined {
     const entry = findProviderEntry(providerId, this.entries);
     const credential = entry ? this.findCredential(entry) : undefined;
-    if (!credential) return undefined;
+    if (!credential) return entry?.keyless ? 'no key, custom endpoint' : undefined;
     if (credential.authMode === 'subscription') return `subscription, ${credential.source}`;
     if (credential.authMode === 'local') return credential.source;
     return `api key, ${credential.source}`;

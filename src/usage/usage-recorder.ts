@@ -39,6 +39,10 @@ export interface UsageRow {
   cacheSavedUsd: number | undefined;
   cacheWritePremiumUsd: number | undefined;
   outcome: 'ok' | 'error';
+  /** Who asked: a gateway token's name; undefined for openkoi's own runs. */
+  source?: string;
+  /** False: the vendor replied but sent no counts (some compatible servers); the row says unknown, not $0. */
+  usageKnown: boolean;
 }
 
 /**
@@ -58,10 +62,10 @@ export class UsageRecorder {
     this.insert = options.database?.prepare(`
       INSERT INTO usage (at, task_id, role, provider, requested_model, response_model,
         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,
-        cost_usd, price_known, price_source, cache_saved_usd, cache_write_premium_usd, outcome)
+        cost_usd, price_known, price_source, cache_saved_usd, cache_write_premium_usd, outcome, source, usage_known)
       VALUES (@at, @taskId, @role, @provider, @requestedModel, @responseModel,
         @inputTokens, @outputTokens, @cacheReadTokens, @cacheWriteTokens, @reasoningTokens,
-        @costUsd, @priceKnown, @priceSource, @cacheSavedUsd, @cacheWritePremiumUsd, @outcome)`);
+        @costUsd, @priceKnown, @priceSource, @cacheSavedUsd, @cacheWritePremiumUsd, @outcome, @source, @usageKnown)`);
   }
 
   /** The gateway's `onAttempt`. Never throws: losing a usage row must not fail the task. */
@@ -69,10 +73,19 @@ export class UsageRecorder {
     this.record(attempt);
   };
 
-  /** Prices and stores one attempt; returns the row, or undefined when the attempt had no usage. */
-  record(attempt: AttemptRecord): UsageRow | undefined {
-    if (!attempt.usage || attempt.outcome === 'skipped') return undefined;
-    const row = this.rowOf(attempt, attempt.usage);
+  /**
+   * Prices and stores one attempt; returns the row, or undefined when the attempt had no usage.
+   * `source` names who asked (the gateway passes the client token's name).
+   */
+  record(attempt: AttemptRecord, source?: string): UsageRow | undefined {
+    if (attempt.outcome === 'skipped') return undefined;
+    // A reply without counts (a compatible server that sends none) is a call of unknown cost: it
+    // gets a row marked unknown, counted as unpriced, never as a free call. Embeddings report no
+    // usage through the gateway at all, so they are left out as before.
+    const unknown = !attempt.usage && attempt.outcome === 'ok' && attempt.role !== 'embedder';
+    if (!attempt.usage && !unknown) return undefined;
+    const row = unknown ? { ...this.rowOf(attempt, emptyUsage()), costUsd: undefined, priceKnown: false, priceSource: undefined, cacheSavedUsd: undefined, cacheWritePremiumUsd: undefined, usageKnown: false } : this.rowOf(attempt, attempt.usage!);
+    if (source !== undefined) row.source = source;
     this.addToTotals(row);
     this.write(row);
     return row;
@@ -100,6 +113,7 @@ export class UsageRecorder {
       cacheSavedUsd: cost?.cacheSavedUsd,
       cacheWritePremiumUsd: cost?.cacheWritePremiumUsd,
       outcome: attempt.outcome === 'ok' ? 'ok' : 'error',
+      usageKnown: true,
     };
   }
 
@@ -143,6 +157,8 @@ export class UsageRecorder {
         cacheSavedUsd: row.cacheSavedUsd ?? null,
         cacheWritePremiumUsd: row.cacheWritePremiumUsd ?? null,
         outcome: row.outcome,
+        source: row.source ?? null,
+        usageKnown: row.usageKnown ? 1 : 0,
       });
     } catch (error) {
       this.options.onWriteError?.(error);

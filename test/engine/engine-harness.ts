@@ -1,7 +1,7 @@
 import type { Role } from '../../src/model/role.js';
 import { ROLES } from '../../src/model/role.js';
 import { AttemptLog } from '../../src/engine/attempt-log.js';
-import { BudgetMeter, type Budgets, type PriceAttempt } from '../../src/engine/budget-meter.js';
+import { BudgetMeter, SYSTEM_BUDGET_CLOCK, type BudgetClock, type Budgets, type PriceAttempt } from '../../src/engine/budget-meter.js';
 import type { IterationChecks } from '../../src/engine/checks/check-command.js';
 import type { Skill } from '../../src/engine/skills/skill.js';
 import type { ExecutorLimits } from '../../src/engine/executor.js';
@@ -34,6 +34,8 @@ export interface HarnessOptions {
   settings?: Partial<LoopSettings>;
   budgets?: Budgets;
   priceAttempt?: PriceAttempt;
+  /** The budgets' clock (default: the system's). */
+  clock?: BudgetClock;
   tools?: ToolRunner;
   stream?: boolean;
   executorLimits?: ExecutorLimits;
@@ -65,7 +67,7 @@ export async function runLoop(fake: FakeServer, task: string, options: HarnessOp
   chains.executor = [options.roles?.executor ?? EXECUTOR];
   chains.evaluator = [options.roles?.evaluator ?? EVALUATOR];
   const attempts = new AttemptLog();
-  const meter = new BudgetMeter(options.budgets ?? {}, options.priceAttempt);
+  const meter = new BudgetMeter(options.budgets ?? {}, options.priceAttempt, options.clock ?? SYSTEM_BUDGET_CLOCK);
   // The gateway runs use, without a database: cooldowns stay in memory.
   const gateway = createGateway({
     chains,

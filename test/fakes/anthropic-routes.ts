@@ -20,10 +20,13 @@ export const anthropicRoutes: RouteDefinition[] = [
       const model = reply.model ?? (typeof body?.model === 'string' ? body.model : 'claude-sonnet-4-6');
       const id = `msg_fake_${++messageCounter}`;
       if (!streaming) {
-        sendJson(response, 200, wholeMessage(id, model, reply), { 'request-id': `req_fake_${messageCounter}` });
+        sendJson(response, 200, reply.wire?.body ?? wholeMessage(id, model, reply), { 'request-id': `req_fake_${messageCounter}` });
         return;
       }
-      const events = streamEvents(id, model, reply);
+      // Wire payloads are framed with their own `type` as the SSE event name, as the API does.
+      const events = reply.wire?.events
+        ? reply.wire.events.map((event) => sse((event as { type: string }).type, event))
+        : streamEvents(id, model, reply);
       if (reply.fault && reply.faultAfterEvents !== undefined) {
         // Anthropic reports errors that happen after the 200 as an `error` event, then ends.
         events.splice(reply.faultAfterEvents, events.length, sse('error', faultBody(reply.fault)));

@@ -34,7 +34,13 @@ export const bedrockRoutes: RouteDefinition[] = [
     path: /^\/model\/[^/]+\/converse-stream$/,
     async handle({ response, reply }) {
       if (reply.fault && reply.faultAfterEvents === undefined) return sendFault(response, reply.fault);
-      const events = streamFrames(reply);
+      // Wire payloads are `{eventType: payload}` objects, framed as the event-stream frames Bedrock sends.
+      const events = reply.wire?.events
+        ? reply.wire.events.map((event) => {
+            const [type, payload] = Object.entries(event as Record<string, unknown>)[0]!;
+            return eventFrame(type, payload);
+          })
+        : streamFrames(reply);
       if (reply.fault && reply.faultAfterEvents !== undefined) {
         // After the 200, an error arrives as an exception frame and the stream ends.
         const code = reply.fault.code ?? EXCEPTION_FOR_STATUS[reply.fault.status] ?? 'InternalServerException';

@@ -38,7 +38,7 @@ export const geminiRoutes: RouteDefinition[] = [
     handle({ response, url, body, reply }) {
       if (reply.fault) return sendFault(response, reply.fault);
       const model = reply.model ?? modelOf(url);
-      sendJson(response, 200, wholeResponse(model, reply, body), { 'x-goog-request-id': `fake-${responseCounter}` });
+      sendJson(response, 200, reply.wire?.body ?? wholeResponse(model, reply, body), { 'x-goog-request-id': `fake-${responseCounter}` });
     },
   },
   {
@@ -52,7 +52,7 @@ export const geminiRoutes: RouteDefinition[] = [
         return sendFault(response, { status: 400, message: 'the fake only streams with alt=sse' });
       }
       const model = reply.model ?? modelOf(url);
-      const events = streamEvents(model, reply, body).map((chunk) => `data: ${JSON.stringify(chunk)}\r\n\r\n`);
+      const events = (reply.wire?.events ?? streamEvents(model, reply, body)).map((chunk) => `data: ${JSON.stringify(chunk)}\r\n\r\n`);
       if (reply.fault && reply.faultAfterEvents !== undefined) {
         // An error after the 200 arrives as a `data:` line holding the usual error body.
         events.splice(reply.faultAfterEvents, events.length, `data: ${JSON.stringify(faultBody(reply.fault))}\r\n\r\n`);

@@ -30,7 +30,7 @@ export const ollamaRoutes: RouteDefinition[] = [
         sendJson(response, 200, { ...line(model, { role: 'assistant', content: replyText(reply), ...toolCalls(reply) }), ...doneFields(reply) });
         return;
       }
-      const events = streamLines(reply, model);
+      const events = reply.wire?.events ? reply.wire.events.map((event) => `${JSON.stringify(event)}\n`) : streamLines(reply, model);
       if (reply.fault && reply.faultAfterEvents !== undefined) {
         events.splice(reply.faultAfterEvents, events.length, `${JSON.stringify({ error: reply.fault.message ?? 'an error was encountered while running the model' })}\n`);
       }

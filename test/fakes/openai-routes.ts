@@ -58,7 +58,9 @@ export const openaiRoutes: RouteDefinition[] = [
       const created = Math.floor(Date.now() / 1000);
       if (streaming) {
         const includeUsage = body?.stream_options?.include_usage === true;
-        const events = streamEvents(reply, { id, model, created, includeUsage });
+        const events = reply.wire?.events
+          ? [...reply.wire.events.map((event) => `data: ${JSON.stringify(event)}\n\n`), 'data: [DONE]\n\n']
+          : streamEvents(reply, { id, model, created, includeUsage });
         if (reply.fault && reply.faultAfterEvents !== undefined) {
           // An error after the 200 has gone out arrives as a data line holding only `error`.
           events.splice(reply.faultAfterEvents, events.length, `data: ${JSON.stringify(faultBody(reply.fault))}\n\n`);
@@ -67,7 +69,7 @@ export const openaiRoutes: RouteDefinition[] = [
         await writeEventStream(response, events, reply, MALFORMED_OPENAI_CHUNK);
         return;
       }
-      sendJson(response, 200, wholeCompletion(reply, { id, model, created }), { 'x-request-id': `req_${id}` });
+      sendJson(response, 200, reply.wire?.body ?? wholeCompletion(reply, { id, model, created }), { 'x-request-id': `req_${id}` });
     },
   },
   {

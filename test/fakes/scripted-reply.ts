@@ -51,6 +51,13 @@ export interface ScriptedReply {
   delayMs?: number;
   /** Milliseconds between streamed events. */
   eventIntervalMs?: number;
+  /**
+   * The vendor's wire payloads verbatim, written by a test from the vendor's documented format
+   * (a reasoning model's chunks, a usage convention): a whole reply's JSON body, or a stream's
+   * event payloads that the route only frames (SSE `data:` / `event:` lines). The fault, cut
+   * and stall options still apply to `wire.events`.
+   */
+  wire?: { body?: unknown; events?: unknown[] };
 }
 
 export function replyChunks(reply: ScriptedReply): string[] {

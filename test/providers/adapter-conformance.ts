@@ -5,7 +5,7 @@ import type { Usage } from '../../src/model/usage.js';
 import type { ModelProvider } from '../../src/providers/model-provider.js';
 import type { ProviderError } from '../../src/providers/provider-error.js';
 import type { FakeServer } from '../fakes/fake-server.js';
-import type { ScriptedFault, ScriptedUsage } from '../fakes/scripted-reply.js';
+import type { ScriptedFault, ScriptedReply, ScriptedUsage } from '../fakes/scripted-reply.js';
 import { collect, collectUntilFailure, failureOf, textOfEvents } from './stream-test-helpers.js';
 
 /**
@@ -39,6 +39,19 @@ export interface AdapterConformanceSubject {
   inStreamFaults: Array<{ label: string; fault: ScriptedFault; expected: Partial<ProviderError>; messageContains?: string }>;
   /** How the vendor counts tokens, and what that normalises to. */
   usage: { detail: string; scripted: ScriptedUsage; expected: Usage };
+  /**
+   * What the vendor has reported of the default reply's usage by the time a stream is cut after
+   * two text deltas (Anthropic's message_start, Gemini's usageMetadata on every chunk), which the
+   * error carries as partialUsage; undefined for vendors that report usage only at the end.
+   */
+  partialUsageOnCut: Usage | undefined;
+  /** The vendor's raw finish reason for a reply cut by the output limit (`length`, `max_tokens`, `MAX_TOKENS`). */
+  lengthFinishRaw: string;
+  /**
+   * A streamed reply with reasoning, as the vendor's wire sends it: the reasoning it holds, the
+   * answer after it, and the opaque signature the reasoning block must end with (if the vendor signs).
+   */
+  reasoning: { reply: ScriptedReply; text: string; answer: string; signature?: string };
   /**
    * The vendor streams tool input as JSON text for the adapter to parse (Anthropic, Bedrock), so text
    * that does not parse means a damaged stream. OpenAI documents the exception of keeping such
@@ -85,7 +98,7 @@ export function describeAdapterConformance(subject: AdapterConformanceSubject): 
 
   describe(`the ${subject.vendor} adapter keeps the contract every adapter keeps`, () => {
     describe('a broken stream fails loudly, never ends quietly', () => {
-      it('a connection cut mid-stream is a retryable network error, after the text that did arrive, with no usage or finish', async () => {
+      it('a connection cut mid-stream is a retryable network error, after the text that did arrive, with no finish; the usage reported so far leaves on the error as partial', async () => {
         server.script(routes.stream, { chunks: CHUNKS, cutAfterEvents: afterText(2) });
 
         const { events, error } = await collectUntilFailure(subject.adapter().chatStream(ask()));
@@ -93,6 +106,8 @@ export function describeAdapterConformance(subject: AdapterConformanceSubject): 
         expect(textOfEvents(events)).toBe('one two ');
         expect(error).toMatchObject({ kind: 'network', retryable: true });
         expect(events.some((event) => event.type === 'finish' || event.type === 'usage')).toBe(false);
+        // Billed tokens are never lost with the stream: routing records them as a partial row.
+        expect(error.partialUsage).toEqual(subject.partialUsageOnCut);
       });
 
       it('a malformed chunk is a retryable server error, with no finish', async () => {
@@ -155,6 +170,36 @@ export function describeAdapterConformance(subject: AdapterConformanceSubject): 
 
         expect(error).toMatchObject({ kind: 'aborted', retryable: false });
         expect(textOfEvents(events)).toBe('one ');
+      });
+    });
+
+    describe('reasoning and finish reasons reach the caller', () => {
+      it('reasoning streams as reasoning-start / -delta / -end, apart from the answer, its signature kept', async () => {
+        server.script(routes.stream, subject.reasoning.reply);
+
+        const events = await collect(subject.adapter().chatStream(ask()));
+
+        const kinds = events.map((event) => event.type).filter((type) => type.startsWith('reasoning-'));
+        expect(kinds[0]).toBe('reasoning-start');
+        expect(kinds.at(-1)).toBe('reasoning-end');
+        expect(kinds.filter((kind) => kind === 'reasoning-start')).toHaveLength(kinds.filter((kind) => kind === 'reasoning-end').length);
+        const reasoning = events.map((event) => (event.type === 'reasoning-delta' ? event.text : '')).join('');
+        expect(reasoning).toBe(subject.reasoning.text);
+        expect(textOfEvents(events)).toBe(subject.reasoning.answer);
+        const end = events.find((event) => event.type === 'reasoning-end');
+        expect(end).toMatchObject(subject.reasoning.signature !== undefined ? { signature: subject.reasoning.signature } : {});
+        expect(events.findIndex((event) => event.type === 'reasoning-end')).toBeLessThan(events.findIndex((event) => event.type === 'text-delta'));
+      });
+
+      it('a reply cut by the output limit finishes as length, with the raw reason beside it, whole or streamed', async () => {
+        server.script(routes.stream, { text: 'cut sh', finishReason: subject.lengthFinishRaw });
+        server.script(routes.whole, { text: 'cut sh', finishReason: subject.lengthFinishRaw });
+
+        const events = await collect(subject.adapter().chatStream(ask()));
+        const response = await subject.adapter().chat(ask());
+
+        expect(events.at(-1)).toEqual({ type: 'finish', finishReason: 'length', rawFinishReason: subject.lengthFinishRaw });
+        expect(response).toMatchObject({ finishReason: 'length', rawFinishReason: subject.lengthFinishRaw });
       });
     });
 

@@ -375,6 +375,30 @@ describeAdapterConformance({
   adapter: () => adapter(),
   routes: { whole: 'anthropic.messages', stream: 'anthropic.messages' },
   request: (text) => ask(text),
+  partialUsageOnCut: { inputTokens: 10, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 },
+  lengthFinishRaw: 'max_tokens',
+  reasoning: {
+    reply: {
+      wire: {
+        events: [
+          { type: 'message_start', message: { id: 'msg_r', type: 'message', role: 'assistant', model: 'claude-sonnet-4-6', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1 } } },
+          { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Think ' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'first.' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'EqQBCgIYAhIMsig==' } },
+          { type: 'content_block_stop', index: 0 },
+          { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+          { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Answer.' } },
+          { type: 'content_block_stop', index: 1 },
+          { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 20 } },
+          { type: 'message_stop' },
+        ],
+      },
+    },
+    text: 'Think first.',
+    answer: 'Answer.',
+    signature: 'EqQBCgIYAhIMsig==',
+  },
   // message_start, ping and content_block_start come before the first text_delta.
   eventsBeforeText: 3,
   httpFault: (status) => ({ status }),

@@ -306,6 +306,29 @@ describeAdapterConformance({
   adapter: () => adapter(),
   routes: { whole: 'bedrock.converse', stream: 'bedrock.converse-stream' },
   request: (text) => ask(text),
+  partialUsageOnCut: undefined,
+  lengthFinishRaw: 'max_tokens',
+  reasoning: {
+    // Converse's documented reasoningContent deltas: text pieces, then the signature, in one block.
+    reply: {
+      wire: {
+        events: [
+          { messageStart: { role: 'assistant' } },
+          { contentBlockDelta: { contentBlockIndex: 0, delta: { reasoningContent: { text: 'Think ' } } } },
+          { contentBlockDelta: { contentBlockIndex: 0, delta: { reasoningContent: { text: 'first.' } } } },
+          { contentBlockDelta: { contentBlockIndex: 0, delta: { reasoningContent: { signature: 'EqQBbedrock==' } } } },
+          { contentBlockStop: { contentBlockIndex: 0 } },
+          { contentBlockDelta: { contentBlockIndex: 1, delta: { text: 'Answer.' } } },
+          { contentBlockStop: { contentBlockIndex: 1 } },
+          { messageStop: { stopReason: 'end_turn' } },
+          { metadata: { usage: { inputTokens: 10, outputTokens: 20, totalTokens: 30 }, metrics: { latencyMs: 100 } } },
+        ],
+      },
+    },
+    text: 'Think first.',
+    answer: 'Answer.',
+    signature: 'EqQBbedrock==',
+  },
   // messageStart comes before the first contentBlockDelta.
   eventsBeforeText: 1,
   // Bedrock names the exception in the body; routing must see a bare status as that exception.

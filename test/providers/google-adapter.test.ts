@@ -312,6 +312,23 @@ describeAdapterConformance({
   adapter: () => adapter(),
   routes: { whole: 'google.generate', stream: 'google.stream' },
   request: (text) => ask(text),
+  // Every Gemini chunk repeats the running counts: the prompt is known from the first one.
+  partialUsageOnCut: { inputTokens: 10, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
+  lengthFinishRaw: 'MAX_TOKENS',
+  reasoning: {
+    reply: {
+      wire: {
+        events: [
+          { candidates: [{ content: { role: 'model', parts: [{ text: 'Think ', thought: true }] }, index: 0 }], usageMetadata: { promptTokenCount: 10, totalTokenCount: 10 } },
+          { candidates: [{ content: { role: 'model', parts: [{ text: 'first.', thought: true, thoughtSignature: 'CiQBsig==' }] }, index: 0 }] },
+          { candidates: [{ content: { role: 'model', parts: [{ text: 'Answer.' }] }, index: 0, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 2, thoughtsTokenCount: 4, totalTokenCount: 16 } },
+        ],
+      },
+    },
+    text: 'Think first.',
+    answer: 'Answer.',
+    signature: 'CiQBsig==',
+  },
   // Every SSE chunk is a whole GenerateContentResponse, text included from the first.
   eventsBeforeText: 0,
   httpFault: (status) => ({ status }),

@@ -149,6 +149,23 @@ describeAdapterConformance({
   adapter: () => adapter(),
   routes: { whole: 'ollama.chat', stream: 'ollama.chat' },
   request: (text) => ask(text),
+  partialUsageOnCut: undefined,
+  lengthFinishRaw: 'length',
+  reasoning: {
+    // A thinking model with `think`: reasoning in message.thinking, then the answer in content.
+    reply: {
+      wire: {
+        events: [
+          { model: 'qwen3', created_at: '2025-06-01T00:00:00Z', message: { role: 'assistant', content: '', thinking: 'Think ' }, done: false },
+          { model: 'qwen3', created_at: '2025-06-01T00:00:00Z', message: { role: 'assistant', content: '', thinking: 'first.' }, done: false },
+          { model: 'qwen3', created_at: '2025-06-01T00:00:00Z', message: { role: 'assistant', content: 'Answer.' }, done: false },
+          { model: 'qwen3', created_at: '2025-06-01T00:00:00Z', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', prompt_eval_count: 10, eval_count: 20 },
+        ],
+      },
+    },
+    text: 'Think first.',
+    answer: 'Answer.',
+  },
   // Every NDJSON line is a message, text included from the first.
   eventsBeforeText: 0,
   httpFault: (status) => ({ status }),

@@ -355,6 +355,23 @@ describeAdapterConformance({
   adapter: () => adapter(),
   routes: { whole: 'openai.chat', stream: 'openai.chat' },
   request: (text) => ask(text),
+  partialUsageOnCut: undefined,
+  lengthFinishRaw: 'length',
+  reasoning: {
+    // DeepSeek's documented stream: reasoning_content deltas first, then content.
+    reply: {
+      wire: {
+        events: [
+          { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'deepseek-reasoner', choices: [{ index: 0, delta: { role: 'assistant', content: null, reasoning_content: 'Think ' }, finish_reason: null }] },
+          { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'deepseek-reasoner', choices: [{ index: 0, delta: { reasoning_content: 'first.' }, finish_reason: null }] },
+          { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'deepseek-reasoner', choices: [{ index: 0, delta: { content: 'Answer.' }, finish_reason: null }] },
+          { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'deepseek-reasoner', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+        ],
+      },
+    },
+    text: 'Think first.',
+    answer: 'Answer.',
+  },
   // The first chunk carries only the assistant role.
   eventsBeforeText: 1,
   httpFault: (status) => ({ status }),

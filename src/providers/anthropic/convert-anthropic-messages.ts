@@ -84,6 +84,12 @@ function contentBlocks(message: Exclude<Message, { role: 'system' }>): BlockPara
     if (part.type === 'text') {
       const block = textBlock(part.text);
       if (block) blocks.push(block);
+    } else if (part.type === 'reasoning') {
+      // Signed thinking goes back exactly as received (Anthropic rejects extended thinking with
+      // tools otherwise); reasoning from another vendor, or unsigned, cannot and is left out.
+      if (part.provider !== 'anthropic') continue;
+      if (part.encrypted !== undefined) blocks.push({ type: 'redacted_thinking', data: part.encrypted });
+      else if (part.signature !== undefined) blocks.push({ type: 'thinking', thinking: part.text, signature: part.signature });
     } else if (part.type === 'tool-call') {
       blocks.push({ type: 'tool_use', id: part.toolCallId, name: part.toolName, input: toolInput(part.input) });
     } else {

@@ -1,7 +1,7 @@
 import type { BedrockRuntimeClient, ConverseCommandInput, ConverseCommandOutput, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { ChatRequest } from '../../model/chat-request.js';
 import type { ChatResponse } from '../../model/chat-response.js';
-import type { TextPart, ToolCallPart } from '../../model/content-part.js';
+import type { AssistantPart } from '../../model/content-part.js';
 import type { StreamEvent } from '../../model/stream-event.js';
 import type { Usage } from '../../model/usage.js';
 import { buildChatResponse } from '../build-chat-response.js';
@@ -9,7 +9,10 @@ import type { CallDeadline } from '../call-deadline.js';
 import type { HttpErrorContext } from '../classify-http-error.js';
 import type { CallOptions, EmbedOptions, ModelInfo, ModelProvider } from '../model-provider.js';
 import { ProviderError } from '../provider-error.js';
+import { ReasoningBlocks } from '../reasoning-blocks.js';
 import { runWithDeadline, streamWithDeadline, type DeadlineCallSetup } from '../run-with-deadline.js';
+import type { StreamProgress } from '../stream-progress.js';
+import { WarnOnce } from '../warn-once.js';
 import { withTemporaryEnvironment } from '../with-temporary-environment.js';
 import { BEDROCK_MODELS } from './bedrock-model-catalog.js';
 import { classifyBedrockError } from './classify-bedrock-error.js';
@@ -51,6 +54,7 @@ export class BedrockAdapter implements ModelProvider {
   private client: BedrockRuntimeClient | undefined;
   private sdk: BedrockModule | undefined;
   private readonly environment: NodeJS.ProcessEnv;
+  private readonly warnings = new WarnOnce();
 
   constructor(private readonly options: BedrockAdapterOptions = {}) {
     this.environment = options.environment ?? process.env;
@@ -62,40 +66,51 @@ export class BedrockAdapter implements ModelProvider {
 
   async chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
     return runWithDeadline(this.deadlineSetup(request.model, options), async ({ client, sdk }, deadline) => {
-      const output = await client.send(new sdk.ConverseCommand(this.input(request)), { abortSignal: deadline.signal });
-      return convertConverseOutput(output);
+      const { input, warnings } = this.input(request);
+      const output = await client.send(new sdk.ConverseCommand(input), { abortSignal: deadline.signal });
+      return { ...convertConverseOutput(output), warnings };
     });
   }
 
   chatStream(request: ChatRequest, options: CallOptions = {}): AsyncGenerator<StreamEvent> {
-    return streamWithDeadline(this.deadlineSetup(request.model, options), (connection, deadline) => this.streamEvents(connection, request, deadline));
+    return streamWithDeadline(this.deadlineSetup(request.model, options), (connection, deadline, progress) =>
+      this.streamEvents(connection, request, deadline, progress),
+    );
   }
 
-  private async *streamEvents({ client, sdk }: BedrockConnection, request: ChatRequest, deadline: CallDeadline): AsyncGenerator<StreamEvent> {
-    const output = await client.send(new sdk.ConverseStreamCommand(this.input(request)), { abortSignal: deadline.signal });
+  private async *streamEvents({ client, sdk }: BedrockConnection, request: ChatRequest, deadline: CallDeadline, progress: StreamProgress): AsyncGenerator<StreamEvent> {
+    const { input, warnings } = this.input(request);
+    for (const message of warnings) yield { type: 'warning', message };
+    const output = await client.send(new sdk.ConverseStreamCommand(input), { abortSignal: deadline.signal });
     deadline.touch();
     if (!output.stream) throw new ProviderError(`Amazon Bedrock sent no stream for bedrock/${request.model}`, { kind: 'server', provider: this.id, model: request.model });
-    const toolBlocks = new Map<number, { id: string; name: string; json: string }>();
+    const state: BedrockStreamState = { toolBlocks: new Map(), reasoning: new ReasoningBlocks(), signature: undefined, redacted: undefined };
     let stopReason: string | undefined;
     let usage: Usage | undefined;
     for await (const event of output.stream) {
       deadline.touch();
-      yield* this.convertStreamEvent(event, toolBlocks);
+      yield* this.convertStreamEvent(event, state);
       if (event.messageStop) stopReason = event.messageStop.stopReason ?? 'unknown';
-      if (event.metadata) usage = convertBedrockUsage(event.metadata.usage);
+      if (event.metadata?.usage) {
+        usage = convertBedrockUsage(event.metadata.usage);
+        progress.usage = usage;
+      }
     }
     // An abort (idle deadline or caller) destroys the connection, which normally fails the
     // iteration; should it end quietly instead, it is still an abort, not a reply.
     if (deadline.signal.aborted) throw new Error('the stream was aborted before it finished');
-    // A reply is whole only with messageStop (the stop reason) and the metadata event that
-    // follows it (the usage): a stream that ends before both was cut.
-    if (stopReason === undefined || usage === undefined) {
-      throw new ProviderError(
-        `Amazon Bedrock stream for bedrock/${request.model} ended before the reply was complete (no ${stopReason === undefined ? 'messageStop' : 'metadata'})`,
-        { kind: 'network', provider: this.id, model: request.model },
-      );
+    // A reply is whole with messageStop (the stop reason): a stream that ends before it was cut.
+    // The metadata event (the usage) normally follows, but recorded Bedrock streams may end at
+    // messageStop: the reply is complete and its usage unknown (no usage event, never zero).
+    if (stopReason === undefined) {
+      throw new ProviderError(`Amazon Bedrock stream for bedrock/${request.model} ended before the reply was complete (no messageStop)`, {
+        kind: 'network',
+        provider: this.id,
+        model: request.model,
+      });
     }
-    yield { type: 'usage', usage };
+    yield* state.reasoning.end();
+    if (usage) yield { type: 'usage', usage };
     yield { type: 'finish', finishReason: mapBedrockStopReason(stopReason), rawFinishReason: stopReason };
   }
 
@@ -106,13 +121,20 @@ export class BedrockAdapter implements ModelProvider {
     );
   }
 
-  private *convertStreamEvent(event: ConverseStreamOutput, toolBlocks: Map<number, { id: string; name: string; json: string }>): Generator<StreamEvent> {
+  private *convertStreamEvent(event: ConverseStreamOutput, state: BedrockStreamState): Generator<StreamEvent> {
+    const { toolBlocks, reasoning } = state;
     if (event.contentBlockStart?.start?.toolUse) {
       const toolUse = event.contentBlockStart.start.toolUse;
       toolBlocks.set(event.contentBlockStart.contentBlockIndex ?? 0, { id: toolUse.toolUseId ?? '', name: toolUse.name ?? '', json: '' });
     } else if (event.contentBlockDelta) {
       const delta = event.contentBlockDelta.delta;
-      if (typeof delta?.text === 'string' && delta.text !== '') {
+      const reasoningDelta = delta?.reasoningContent;
+      if (reasoningDelta) {
+        if (typeof reasoningDelta.text === 'string') yield* reasoning.delta(reasoningDelta.text);
+        if (typeof reasoningDelta.signature === 'string') state.signature = (state.signature ?? '') + reasoningDelta.signature;
+        if (reasoningDelta.redactedContent) state.redacted = Buffer.from(reasoningDelta.redactedContent).toString('base64');
+        if (!reasoning.isOpen) yield* reasoning.start();
+      } else if (typeof delta?.text === 'string' && delta.text !== '') {
         yield { type: 'text-delta', text: delta.text };
       } else if (typeof delta?.toolUse?.input === 'string' && delta.toolUse.input !== '') {
         const block = toolBlocks.get(event.contentBlockDelta.contentBlockIndex ?? 0);
@@ -122,6 +144,14 @@ export class BedrockAdapter implements ModelProvider {
         }
       }
     } else if (event.contentBlockStop) {
+      if (reasoning.isOpen) {
+        yield* reasoning.end({
+          ...(state.signature !== undefined ? { signature: state.signature } : {}),
+          ...(state.redacted !== undefined ? { encrypted: state.redacted } : {}),
+        });
+        state.signature = undefined;
+        state.redacted = undefined;
+      }
       const index = event.contentBlockStop.contentBlockIndex ?? 0;
       const block = toolBlocks.get(index);
       if (block) {
@@ -131,9 +161,20 @@ export class BedrockAdapter implements ModelProvider {
     }
   }
 
-  private input(request: ChatRequest): ConverseCommandInput {
+  private input(request: ChatRequest): { input: ConverseCommandInput; warnings: string[] } {
     const prompt = convertBedrockPrompt(request);
     const input: ConverseCommandInput = { modelId: request.model, messages: prompt.messages };
+    const warnings: string[] = [];
+    const warn = (setting: string, message: string) => {
+      if (this.warnings.first(`${request.model}:${setting}`)) warnings.push(message);
+    };
+    const budget = request.reasoning?.budgetTokens;
+    if (budget !== undefined) {
+      // Claude's extended thinking, passed through Converse's model-specific fields.
+      if (/(^|\.)anthropic\./.test(request.model)) input.additionalModelRequestFields = { thinking: { type: 'enabled', budget_tokens: budget } };
+      else warn('thinking_budget', `thinking_budget is not supported by Amazon Bedrock for bedrock/${request.model} (Claude models only); not sent`);
+    }
+    if (request.reasoning?.effort !== undefined) warn('reasoning_effort', `reasoning_effort is not supported by Amazon Bedrock (bedrock/${request.model}); not sent`);
     if (prompt.system) input.system = prompt.system;
     if (prompt.toolConfig) input.toolConfig = prompt.toolConfig;
     if (request.maxOutputTokens !== undefined || request.temperature !== undefined) {
@@ -142,7 +183,7 @@ export class BedrockAdapter implements ModelProvider {
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       };
     }
-    return input;
+    return { input, warnings };
   }
 
   private deadlineSetup(model: string | undefined, options: CallOptions): DeadlineCallSetup<BedrockConnection> {
@@ -194,19 +235,32 @@ export class BedrockAdapter implements ModelProvider {
   }
 }
 
+interface BedrockStreamState {
+  toolBlocks: Map<number, { id: string; name: string; json: string }>;
+  reasoning: ReasoningBlocks;
+  /** The open reasoning block's signature (it may arrive in pieces) or redacted payload (base64). */
+  signature: string | undefined;
+  redacted: string | undefined;
+}
+
 function convertConverseOutput(output: ConverseCommandOutput): ChatResponse {
-  const content: Array<TextPart | ToolCallPart> = [];
+  const content: AssistantPart[] = [];
   for (const block of output.output?.message?.content ?? []) {
-    if (typeof block.text === 'string') {
+    if (block.reasoningContent) {
+      const text = block.reasoningContent.reasoningText;
+      const redacted = block.reasoningContent.redactedContent;
+      if (redacted) content.push({ type: 'reasoning', text: '', encrypted: Buffer.from(redacted).toString('base64'), provider: 'bedrock' });
+      else if (text) content.push({ type: 'reasoning', text: text.text ?? '', ...(text.signature ? { signature: text.signature } : {}), provider: 'bedrock' });
+    } else if (typeof block.text === 'string') {
       if (block.text !== '') content.push({ type: 'text', text: block.text });
     } else if (block.toolUse) {
       content.push({ type: 'tool-call', toolCallId: block.toolUse.toolUseId ?? '', toolName: block.toolUse.name ?? '', input: block.toolUse.input ?? {} });
     }
-    // reasoningContent, citations, images: not part of our reply vocabulary.
+    // citations, images: not part of our reply vocabulary.
   }
   return buildChatResponse({
     content,
-    usage: convertBedrockUsage(output.usage),
+    usage: output.usage ? convertBedrockUsage(output.usage) : undefined,
     finishReason: mapBedrockStopReason(output.stopReason),
     rawFinishReason: output.stopReason,
     // Converse does not echo the model: the one requested is the one that served.

@@ -44,6 +44,12 @@ function contentBlocks(message: Exclude<Message, { role: 'system' }>, acceptsToo
   for (const part of message.content) {
     if (part.type === 'text') {
       if (part.text !== '') blocks.push({ text: part.text });
+    } else if (part.type === 'reasoning') {
+      // Signed reasoning goes back exactly as received (Claude's extended thinking with tools
+      // requires it); reasoning from another provider, or unsigned, cannot and is left out.
+      if (part.provider !== 'bedrock') continue;
+      if (part.encrypted !== undefined) blocks.push({ reasoningContent: { redactedContent: Buffer.from(part.encrypted, 'base64') } });
+      else if (part.signature !== undefined) blocks.push({ reasoningContent: { reasoningText: { text: part.text, signature: part.signature } } });
     } else if (part.type === 'tool-call') {
       calledTools.add(part.toolName);
       blocks.push({ toolUse: { toolUseId: part.toolCallId, name: part.toolName, input: inputObject(part.input) } });

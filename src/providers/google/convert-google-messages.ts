@@ -52,6 +52,11 @@ function partsOf(message: Exclude<Message, { role: 'system' }>): Part[] {
     if (part.type === 'text') {
       // The API rejects a part with empty text.
       if (part.text !== '') parts.push({ text: part.text });
+    } else if (part.type === 'reasoning') {
+      // Gemini's own thoughts go back as it sent them, signature included; another vendor's cannot.
+      if (part.provider === 'google' && (part.text !== '' || part.signature !== undefined)) {
+        parts.push({ text: part.text, thought: true, ...(part.signature !== undefined ? { thoughtSignature: part.signature } : {}) });
+      }
     } else if (part.type === 'tool-call') {
       // Only the first call of a turn must carry a signature (parallel calls share it); one we
       // no longer have is replaced by the documented stand-in rather than dropped.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GenerateContentResponse, Part } from '@google/genai';
 import type { ChatResponse } from '../../model/chat-response.js';
-import type { TextPart, ToolCallPart } from '../../model/content-part.js';
+import type { AssistantPart } from '../../model/content-part.js';
 import { buildChatResponse } from '../build-chat-response.js';
 import { GENERATED_CALL_ID_PREFIX } from './convert-google-messages.js';
 import { convertGoogleUsage } from './convert-google-usage.js';
@@ -9,14 +9,22 @@ import { mapGoogleFinishReason } from './map-google-finish-reason.js';
 import { rememberThoughtSignature } from './remember-thought-signatures.js';
 
 /**
- * The text and function calls of a candidate's parts, in order. Thought summaries (`thought:
- * true`) are the model's reasoning, not its answer, and are left out. A call without a Gemini id
- * gets one of ours; a call's thought signature is remembered under its id.
+ * The reasoning, text and function calls of a candidate's parts, in order. Thought summaries
+ * (`thought: true`) are the model's reasoning, not its answer: they become reasoning parts with
+ * their thought signature kept opaque. A call without a Gemini id gets one of ours; a call's
+ * thought signature is remembered under its id.
  */
-export function convertGoogleParts(parts: readonly Part[] | undefined): Array<TextPart | ToolCallPart> {
-  const content: Array<TextPart | ToolCallPart> = [];
+export function convertGoogleParts(parts: readonly Part[] | undefined): AssistantPart[] {
+  const content: AssistantPart[] = [];
   for (const part of parts ?? []) {
-    if (part.thought) continue;
+    if (part.thought) {
+      const previous = content.at(-1);
+      // Consecutive thought parts are one block of reasoning; a signature closes it.
+      if (previous?.type === 'reasoning' && previous.signature === undefined) previous.text += part.text ?? '';
+      else content.push({ type: 'reasoning', text: part.text ?? '', provider: 'google' });
+      if (part.thoughtSignature) (content.at(-1) as { signature?: string }).signature = part.thoughtSignature;
+      continue;
+    }
     if (typeof part.text === 'string' && part.text !== '') {
       content.push({ type: 'text', text: part.text });
     } else if (part.functionCall) {
@@ -42,7 +50,7 @@ export function convertGoogleResponse(response: GenerateContentResponse): ChatRe
   const rawFinishReason = rawGoogleFinishReason(response);
   return buildChatResponse({
     content,
-    usage: convertGoogleUsage(response.usageMetadata),
+    usage: response.usageMetadata ? convertGoogleUsage(response.usageMetadata) : undefined,
     finishReason: mapGoogleFinishReason(rawFinishReason, content.some((part) => part.type === 'tool-call')),
     rawFinishReason,
     responseModel: response.modelVersion ?? undefined,

@@ -7,7 +7,10 @@ import type { CallDeadline } from '../call-deadline.js';
 import type { HttpErrorContext } from '../classify-http-error.js';
 import type { CallOptions, EmbedOptions, ModelInfo, ModelProvider } from '../model-provider.js';
 import { ProviderError } from '../provider-error.js';
+import { ReasoningBlocks } from '../reasoning-blocks.js';
 import { runWithDeadline, streamWithDeadline, type DeadlineCallSetup } from '../run-with-deadline.js';
+import type { StreamProgress } from '../stream-progress.js';
+import { WarnOnce } from '../warn-once.js';
 import { withTemporaryEnvironment } from '../with-temporary-environment.js';
 import { classifyGoogleError } from './classify-google-error.js';
 import { convertGooglePrompt } from './convert-google-messages.js';
@@ -29,6 +32,7 @@ export class GoogleAdapter implements ModelProvider {
   readonly id = 'google';
   readonly name = 'Google';
   private client: GoogleGenAI | undefined;
+  private readonly warnings = new WarnOnce();
 
   constructor(private readonly options: GoogleAdapterOptions) {}
 
@@ -58,18 +62,24 @@ export class GoogleAdapter implements ModelProvider {
 
   async chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
     return runWithDeadline(this.deadlineSetup(request.model, options), async (client, deadline) => {
-      const response = await client.models.generateContent(this.parameters(request, deadline.signal));
-      return convertGoogleResponse(response);
+      const { parameters, warnings } = this.parameters(request, deadline.signal);
+      const response = await client.models.generateContent(parameters);
+      return { ...convertGoogleResponse(response), warnings };
     });
   }
 
   chatStream(request: ChatRequest, options: CallOptions = {}): AsyncGenerator<StreamEvent> {
-    return streamWithDeadline(this.deadlineSetup(request.model, options), (client, deadline) => this.streamEvents(client, request, deadline));
+    return streamWithDeadline(this.deadlineSetup(request.model, options), (client, deadline, progress) =>
+      this.streamEvents(client, request, deadline, progress),
+    );
   }
 
-  private async *streamEvents(client: GoogleGenAI, request: ChatRequest, deadline: CallDeadline): AsyncGenerator<StreamEvent> {
-    const stream = await client.models.generateContentStream(this.parameters(request, deadline.signal));
+  private async *streamEvents(client: GoogleGenAI, request: ChatRequest, deadline: CallDeadline, progress: StreamProgress): AsyncGenerator<StreamEvent> {
+    const { parameters, warnings } = this.parameters(request, deadline.signal);
+    for (const message of warnings) yield { type: 'warning', message };
+    const stream = await client.models.generateContentStream(parameters);
     deadline.touch();
+    const reasoning = new ReasoningBlocks();
     let metadataSent = false;
     let usage: Usage | undefined;
     let rawFinishReason: string | undefined;
@@ -81,11 +91,19 @@ export class GoogleAdapter implements ModelProvider {
         yield { type: 'response-metadata', responseModel: chunk.modelVersion || undefined, responseId: chunk.responseId || undefined };
       }
       // Every chunk repeats the running counts; the last one holds the final ones.
-      if (chunk.usageMetadata) usage = convertGoogleUsage(chunk.usageMetadata);
+      if (chunk.usageMetadata) {
+        usage = convertGoogleUsage(chunk.usageMetadata);
+        progress.usage = usage;
+      }
       for (const part of convertGoogleParts(chunk.candidates?.[0]?.content?.parts)) {
-        if (part.type === 'text') {
+        if (part.type === 'reasoning') {
+          yield* reasoning.delta(part.text);
+          if (part.signature !== undefined) yield* reasoning.end({ signature: part.signature });
+        } else if (part.type === 'text') {
+          yield* reasoning.end();
           yield { type: 'text-delta', text: part.text };
         } else {
+          yield* reasoning.end();
           // Gemini sends a function call whole, in one chunk: there are no partial arguments.
           sawToolCall = true;
           yield { type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: part.input };
@@ -102,6 +120,7 @@ export class GoogleAdapter implements ModelProvider {
         model: request.model,
       });
     }
+    yield* reasoning.end();
     if (usage) yield { type: 'usage', usage };
     yield { type: 'finish', finishReason: mapGoogleFinishReason(rawFinishReason, sawToolCall), rawFinishReason };
   }
@@ -128,7 +147,7 @@ export class GoogleAdapter implements ModelProvider {
     });
   }
 
-  private parameters(request: ChatRequest, signal: AbortSignal): GenerateContentParameters {
+  private parameters(request: ChatRequest, signal: AbortSignal): { parameters: GenerateContentParameters; warnings: string[] } {
     const prompt = convertGooglePrompt(request);
     const config: GenerateContentConfig = {
       abortSignal: signal,
@@ -142,7 +161,17 @@ export class GoogleAdapter implements ModelProvider {
     if (prompt.functionDeclarations) config.tools = [{ functionDeclarations: prompt.functionDeclarations }];
     if (request.maxOutputTokens !== undefined) config.maxOutputTokens = request.maxOutputTokens;
     if (request.temperature !== undefined) config.temperature = request.temperature;
-    return { model: request.model, contents: prompt.contents, config };
+    const warnings: string[] = [];
+    const reasoning = request.reasoning;
+    if (reasoning?.budgetTokens !== undefined || reasoning?.effort !== undefined) {
+      // includeThoughts: the thought summaries are what --show-reasoning shows.
+      config.thinkingConfig = { includeThoughts: true };
+      if (reasoning.budgetTokens !== undefined) config.thinkingConfig.thinkingBudget = reasoning.budgetTokens;
+      if (reasoning.effort !== undefined && reasoning.budgetTokens === undefined && this.warnings.first(`${request.model}:reasoning_effort`)) {
+        warnings.push(`reasoning_effort is not supported by Google (google/${request.model}); set thinking_budget instead; thought summaries are asked for`);
+      }
+    }
+    return { parameters: { model: request.model, contents: prompt.contents, config }, warnings };
   }
 
   private deadlineSetup(model: string | undefined, options: CallOptions): DeadlineCallSetup<GoogleGenAI> {

@@ -1,12 +1,13 @@
 import type { ChatRequest as OllamaChatRequest, ChatResponse as OllamaChatResponse, Ollama, ToolCall as OllamaToolCall } from 'ollama';
 import type { ChatRequest } from '../../model/chat-request.js';
 import type { ChatResponse } from '../../model/chat-response.js';
-import type { TextPart, ToolCallPart } from '../../model/content-part.js';
+import type { AssistantPart, ToolCallPart } from '../../model/content-part.js';
 import type { StreamEvent } from '../../model/stream-event.js';
 import { buildChatResponse } from '../build-chat-response.js';
 import type { CallDeadline } from '../call-deadline.js';
 import type { CallOptions, EmbedOptions, ModelInfo, ModelProvider } from '../model-provider.js';
 import { ProviderError } from '../provider-error.js';
+import { ReasoningBlocks } from '../reasoning-blocks.js';
 import { runWithDeadline, streamWithDeadline, type DeadlineCallSetup } from '../run-with-deadline.js';
 import { classifyOllamaError } from './classify-ollama-error.js';
 import { convertOllamaMessages, convertOllamaTools } from './convert-ollama-messages.js';
@@ -65,6 +66,7 @@ export class OllamaAdapter implements ModelProvider {
 
   private async *streamEvents(client: Ollama, request: ChatRequest, deadline: CallDeadline): AsyncGenerator<StreamEvent> {
     const stream = await client.chat({ ...this.requestBody(request), stream: true });
+    const reasoning = new ReasoningBlocks();
     let metadataSent = false;
     let toolCallCount = 0;
     let last: OllamaChatResponse | undefined;
@@ -74,8 +76,15 @@ export class OllamaAdapter implements ModelProvider {
         metadataSent = true;
         yield { type: 'response-metadata', responseModel: chunk.model };
       }
+      // A thinking model's reasoning arrives in `message.thinking`, before the answer.
+      const thinking = chunk.message?.thinking;
+      if (typeof thinking === 'string') yield* reasoning.delta(thinking);
       const text = chunk.message?.content;
-      if (typeof text === 'string' && text !== '') yield { type: 'text-delta', text };
+      if (typeof text === 'string' && text !== '') {
+        yield* reasoning.end();
+        yield { type: 'text-delta', text };
+      }
+      if ((chunk.message?.tool_calls ?? []).length > 0) yield* reasoning.end();
       // Ollama sends each tool call whole, in one chunk, never as fragments.
       for (const call of chunk.message?.tool_calls ?? []) yield { type: 'tool-call', ...toolCallPart(call, toolCallCount++) };
       if (chunk.done) last = chunk;
@@ -84,6 +93,7 @@ export class OllamaAdapter implements ModelProvider {
     // that ended the body quietly.
     if (!last) throw new Error('the stream was aborted before it finished');
     const finish = mapOllamaDoneReason(last.done_reason, toolCallCount > 0);
+    yield* reasoning.end();
     yield { type: 'usage', usage: convertOllamaUsage(last) };
     yield { type: 'finish', finishReason: finish.finishReason, rawFinishReason: finish.rawFinishReason };
   }
@@ -117,7 +127,8 @@ export class OllamaAdapter implements ModelProvider {
       throw new SyntaxError('could not parse the reply: no message');
     }
     const text = response.message.content ?? '';
-    const content: Array<TextPart | ToolCallPart> = [];
+    const content: AssistantPart[] = [];
+    if (response.message.thinking) content.push({ type: 'reasoning', text: response.message.thinking, provider: this.id });
     if (text !== '') content.push({ type: 'text', text });
     const toolCalls = (response.message.tool_calls ?? []).map((call, index): ToolCallPart => ({ type: 'tool-call', ...toolCallPart(call, index) }));
     content.push(...toolCalls);

@@ -11,7 +11,7 @@ import type { ToolDefinition } from '../../model/tool-definition.js';
  * Our messages → Chat Completions `messages`. User text goes as a plain string rather than an
  * array of parts: every OpenAI-compatible server accepts strings, not all accept part arrays.
  */
-export function convertOpenAIMessages(messages: readonly Message[]): ChatCompletionMessageParam[] {
+export function convertOpenAIMessages(messages: readonly Message[], reasoningBack?: { providerId: string }): ChatCompletionMessageParam[] {
   const result: ChatCompletionMessageParam[] = [];
   for (const message of messages) {
     switch (message.role) {
@@ -22,7 +22,7 @@ export function convertOpenAIMessages(messages: readonly Message[]): ChatComplet
         result.push({ role: 'user', content: textOf(message.content) });
         break;
       case 'assistant':
-        result.push(convertAssistantMessage(message.content));
+        result.push(convertAssistantMessage(message.content, reasoningBack));
         break;
       case 'tool':
         // Chat Completions wants one `tool` message per result, each naming the call it answers.
@@ -41,9 +41,20 @@ export function convertOpenAIMessages(messages: readonly Message[]): ChatComplet
   return result;
 }
 
-function convertAssistantMessage(content: Extract<Message, { role: 'assistant' }>['content']): ChatCompletionAssistantMessageParam {
+function convertAssistantMessage(
+  content: Extract<Message, { role: 'assistant' }>['content'],
+  reasoningBack: { providerId: string } | undefined,
+): ChatCompletionAssistantMessageParam {
   if (typeof content === 'string') return { role: 'assistant', content };
   const text = textOf(content);
+  // DeepSeek's thinking mode rejects a tool-call turn without the reasoning that led to it
+  // ("must be passed back"); only reasoning this same provider produced goes back.
+  const reasoning = reasoningBack
+    ? content
+        .filter((part) => part.type === 'reasoning' && part.provider === reasoningBack.providerId)
+        .map((part) => (part.type === 'reasoning' ? part.text : ''))
+        .join('')
+    : '';
   const toolCalls: ChatCompletionMessageFunctionToolCall[] = [];
   for (const part of content) {
     if (part.type !== 'tool-call') continue;
@@ -60,7 +71,10 @@ function convertAssistantMessage(content: Extract<Message, { role: 'assistant' }
   }
   if (toolCalls.length === 0) return { role: 'assistant', content: text };
   // An assistant turn that only calls tools carries `content: null`, as the API itself returns it.
-  return { role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls };
+  const message: ChatCompletionAssistantMessageParam = { role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls };
+  // `reasoning_content` is not in the SDK's request types: it is DeepSeek's and Moonshot's field.
+  if (reasoning !== '') Object.assign(message, { reasoning_content: reasoning });
+  return message;
 }
 
 export function convertOpenAITools(tools: readonly ToolDefinition[]): ChatCompletionFunctionTool[] {

@@ -7,9 +7,9 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { ChatRequest } from '../../model/chat-request.js';
 import type { ChatResponse } from '../../model/chat-response.js';
-import type { TextPart, ToolCallPart } from '../../model/content-part.js';
+import type { AssistantPart } from '../../model/content-part.js';
 import type { StreamEvent } from '../../model/stream-event.js';
-import { emptyUsage, type Usage } from '../../model/usage.js';
+import type { Usage } from '../../model/usage.js';
 import { buildChatResponse, type MappedFinishReason } from '../build-chat-response.js';
 import type { CallDeadline } from '../call-deadline.js';
 import { readVendorError, type HttpErrorContext } from '../classify-http-error.js';
@@ -17,11 +17,16 @@ import { classifySdkError } from '../classify-sdk-error.js';
 import type { CallOptions, EmbedOptions, ModelInfo, ModelProvider } from '../model-provider.js';
 import { ProviderError } from '../provider-error.js';
 import { redactSecrets } from '../redact-secrets.js';
+import { ReasoningBlocks } from '../reasoning-blocks.js';
 import { runWithDeadline, streamWithDeadline, type DeadlineCallSetup } from '../run-with-deadline.js';
+import type { StreamProgress } from '../stream-progress.js';
+import { WarnOnce } from '../warn-once.js';
 import { openaiStreamErrorBody, providerErrorFromStreamError } from './classify-openai-stream-error.js';
 import { convertOpenAIMessages, convertOpenAITools } from './convert-openai-messages.js';
 import { convertOpenAIUsage } from './convert-openai-usage.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import { openaiCompatFor, type OpenAICompat } from './openai-compat.js';
+import { reasoningFieldOf, splitOpenAIContent } from './split-openai-content.js';
 
 export interface OpenAIChatAdapterOptions {
   /** Provider id in model references: `openai`, `groq`, `openrouter`, ... */
@@ -34,6 +39,10 @@ export interface OpenAIChatAdapterOptions {
   /** Undefined: the SDK's own default, which honours `OPENAI_BASE_URL`. */
   baseURL?: string;
   defaultHeaders?: Record<string, string>;
+  /** What the server takes and how it counts; default: the flags of `id` (openai-compat.ts). */
+  compat?: OpenAICompat;
+  /** A custom endpoint configured without a key: requests go without an Authorization header. */
+  keyless?: boolean;
 }
 
 // The SDK's timeout only covers the wait for response headers and would cut long generations;
@@ -60,6 +69,9 @@ export class OpenAIChatAdapter implements ModelProvider {
   private readonly apiKeyEnv: string;
   private readonly baseURL: string | undefined;
   private readonly defaultHeaders: Record<string, string> | undefined;
+  private readonly compat: OpenAICompat;
+  private readonly keyless: boolean;
+  private readonly warnings = new WarnOnce();
   private client: OpenAI | undefined;
 
   constructor(options: OpenAIChatAdapterOptions) {
@@ -69,6 +81,8 @@ export class OpenAIChatAdapter implements ModelProvider {
     this.apiKeyEnv = options.apiKeyEnv ?? 'OPENAI_API_KEY';
     this.baseURL = options.baseURL;
     this.defaultHeaders = options.defaultHeaders;
+    this.compat = options.compat ?? openaiCompatFor(options.id);
+    this.keyless = options.keyless === true;
   }
 
   async models(): Promise<ModelInfo[]> {
@@ -84,28 +98,35 @@ export class OpenAIChatAdapter implements ModelProvider {
 
   async chat(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
     return runWithDeadline(this.deadlineSetup(request.model, options), async (client, { signal }) => {
-      const body: ChatCompletionCreateParamsNonStreaming = { ...this.requestBody(request), stream: false };
+      const { body: requestBody, warnings } = this.requestBody(request);
+      const body: ChatCompletionCreateParamsNonStreaming = { ...requestBody, stream: false };
       const completion = await client.chat.completions.create(body, { signal });
-      return this.toChatResponse(completion, request.model);
+      return { ...this.toChatResponse(completion, request.model), warnings };
     });
   }
 
   chatStream(request: ChatRequest, options: CallOptions = {}): AsyncIterable<StreamEvent> {
-    return streamWithDeadline(this.deadlineSetup(request.model, options), (client, deadline) => this.streamEvents(client, request, deadline));
+    return streamWithDeadline(this.deadlineSetup(request.model, options), (client, deadline, progress) =>
+      this.streamEvents(client, request, deadline, progress),
+    );
   }
 
-  private async *streamEvents(client: OpenAI, request: ChatRequest, deadline: CallDeadline): AsyncGenerator<StreamEvent> {
+  private async *streamEvents(client: OpenAI, request: ChatRequest, deadline: CallDeadline, progress: StreamProgress): AsyncGenerator<StreamEvent> {
+    const { body: requestBody, warnings } = this.requestBody(request);
     const body: ChatCompletionCreateParamsStreaming = {
-      ...this.requestBody(request),
+      ...requestBody,
       stream: true,
-      stream_options: { include_usage: true },
+      ...(this.compat.streamUsageOption ? { stream_options: { include_usage: true } } : {}),
     };
+    for (const message of warnings) yield { type: 'warning', message };
     const stream = await client.chat.completions.create(body, { signal: deadline.signal });
     deadline.touch();
 
     let metadataSent = false;
     let finish: MappedFinishReason | undefined;
     let usage: Usage | undefined;
+    let refusal = '';
+    const reasoning = new ReasoningBlocks();
     const toolCalls = new Map<number, PendingToolCall>();
 
     for await (const chunk of stream) {
@@ -117,13 +138,28 @@ export class OpenAIChatAdapter implements ModelProvider {
       // OpenAI sends usage once, in a last chunk with no choices; some compatible servers put
       // it on the finish chunk or repeat a running total on every chunk. Keeping the latest
       // covers all three, and it is emitted once, at the end.
-      if (chunk.usage) usage = convertOpenAIUsage(chunk.usage);
+      // Moonshot puts usage on the choice of the finishing chunk instead.
+      const chunkUsage = chunk.usage ?? (chunk.choices?.[0] as { usage?: ChatCompletionChunk['usage'] } | undefined)?.usage;
+      if (chunkUsage) {
+        usage = convertOpenAIUsage(chunkUsage, this.compat);
+        progress.usage = usage;
+      }
       const choice = chunk.choices?.[0];
       if (!choice) continue;
       const delta = choice.delta ?? {};
-      if (typeof delta.content === 'string' && delta.content !== '') yield { type: 'text-delta', text: delta.content };
-      // A refusal is the model's answer in another field; shown as text so the user sees why.
-      if (typeof delta.refusal === 'string' && delta.refusal !== '') yield { type: 'text-delta', text: delta.refusal };
+      // `content` may be a list of text and thinking parts (Magistral and other compatible servers).
+      const { text, reasoning: contentReasoning } = splitOpenAIContent(delta.content);
+      yield* reasoning.delta(reasoningFieldOf(delta) + contentReasoning);
+      if (text !== '') {
+        yield* reasoning.end();
+        yield { type: 'text-delta', text };
+      }
+      // A refusal is not the answer: it is reported as a refusal, with the model's explanation.
+      if (typeof delta.refusal === 'string' && delta.refusal !== '') {
+        refusal += delta.refusal;
+        yield { type: 'refusal', text: delta.refusal };
+      }
+      if ((delta.tool_calls ?? []).length > 0) yield* reasoning.end();
       for (const fragment of delta.tool_calls ?? []) {
         const pending = pendingToolCall(toolCalls, fragment);
         const argumentsDelta = fragment.function?.arguments;
@@ -148,11 +184,14 @@ export class OpenAIChatAdapter implements ModelProvider {
         { kind: 'network', provider: this.id, model: request.model },
       );
     }
+    yield* reasoning.end();
     yield* completedToolCalls(toolCalls);
     // Servers that ignore stream_options.include_usage send none: then no usage event at all,
     // rather than a zero that would read as a free call.
     if (usage) yield { type: 'usage', usage };
-    yield { type: 'finish', finishReason: finish.finishReason, rawFinishReason: finish.rawFinishReason };
+    // OpenAI ends a refusal with finish_reason "stop"; it is a refusal all the same.
+    const finishReason = refusal !== '' ? 'content-filter' : finish.finishReason;
+    yield { type: 'finish', finishReason, rawFinishReason: finish.rawFinishReason };
   }
 
   async embed(texts: string[], options: EmbedOptions): Promise<Float32Array[]> {
@@ -173,16 +212,33 @@ export class OpenAIChatAdapter implements ModelProvider {
     });
   }
 
-  private requestBody(request: ChatRequest): Omit<ChatCompletionCreateParamsNonStreaming, 'stream'> {
+  /** The request as this server takes it, and a warning for each setting it does not take (once per model). */
+  private requestBody(request: ChatRequest): { body: Omit<ChatCompletionCreateParamsNonStreaming, 'stream'>; warnings: string[] } {
+    const compat = this.compat;
+    const warnings: string[] = [];
+    const unsupported = (setting: string, why: string) => {
+      const message = `${setting} is not supported by ${this.name} (${this.id}/${request.model}); ${why}`;
+      if (this.warnings.first(`${request.model}:${setting}`)) warnings.push(message);
+    };
     const body: Omit<ChatCompletionCreateParamsNonStreaming, 'stream'> = {
       model: request.model,
-      messages: convertOpenAIMessages(request.messages),
+      messages: convertOpenAIMessages(request.messages, compat.reasoningContentBack ? { providerId: this.id } : undefined),
     };
     if (request.tools && request.tools.length > 0) body.tools = convertOpenAITools(request.tools);
-    if (request.maxOutputTokens !== undefined) body.max_completion_tokens = request.maxOutputTokens;
+    if (request.maxOutputTokens !== undefined) {
+      if (compat.maxTokensField === 'max_tokens') body.max_tokens = request.maxOutputTokens;
+      else body.max_completion_tokens = request.maxOutputTokens;
+    }
     if (request.temperature !== undefined) body.temperature = request.temperature;
-    if (request.promptCacheKey !== undefined) body.prompt_cache_key = request.promptCacheKey;
-    return body;
+    // The cache key is openkoi's own hint, not a user's setting: other servers just do not get it.
+    if (request.promptCacheKey !== undefined && compat.promptCacheKey) body.prompt_cache_key = request.promptCacheKey;
+    const effort = request.reasoning?.effort;
+    if (effort !== undefined) {
+      if (compat.reasoningEffort) body.reasoning_effort = effort;
+      else unsupported('reasoning_effort', 'not sent');
+    }
+    if (request.reasoning?.budgetTokens !== undefined) unsupported('thinking_budget', 'the Chat Completions wire has no thinking budget (use reasoning_effort); not sent');
+    return { body, warnings };
   }
 
   private toChatResponse(completion: ChatCompletion, model: string): ChatResponse {
@@ -195,10 +251,14 @@ export class OpenAIChatAdapter implements ModelProvider {
         { kind: 'server', provider: this.id, model, vendorCode: vendor.code },
       );
     }
-    const content: Array<TextPart | ToolCallPart> = [];
+    const content: AssistantPart[] = [];
     const message = choice.message;
-    const text = (message?.content ?? '') || (message?.refusal ?? '');
+    // `content` may be a list of text and thinking parts (Magistral and other compatible servers).
+    const { text, reasoning: contentReasoning } = splitOpenAIContent(message?.content);
+    const reasoning = reasoningFieldOf(message) + contentReasoning;
+    if (reasoning !== '') content.push({ type: 'reasoning', text: reasoning, provider: this.id });
     if (text !== '') content.push({ type: 'text', text });
+    const refusal = typeof message?.refusal === 'string' && message.refusal !== '' ? message.refusal : undefined;
     for (const [index, call] of (message?.tool_calls ?? []).entries()) {
       if (call.type !== 'function') continue;
       content.push({
@@ -208,12 +268,14 @@ export class OpenAIChatAdapter implements ModelProvider {
         input: parseToolInput(call.function.arguments),
       });
     }
+    const finish = mapOpenAIFinishReason(choice.finish_reason);
     return buildChatResponse({
       content,
-      // Chat Completions always reports usage on whole replies; a compatible server that does
-      // not gets zeros, since the response shape needs a value.
-      usage: completion.usage ? convertOpenAIUsage(completion.usage) : emptyUsage(),
-      ...mapOpenAIFinishReason(choice.finish_reason),
+      // A compatible server that reports no usage leaves it unknown, never a free call.
+      usage: completion.usage ? convertOpenAIUsage(completion.usage, this.compat) : undefined,
+      ...finish,
+      // OpenAI ends a refusal with finish_reason "stop"; it is a refusal all the same.
+      ...(refusal !== undefined ? { refusal, finishReason: 'content-filter' as const } : {}),
       responseModel: completion.model || undefined,
     });
   }
@@ -231,7 +293,7 @@ export class OpenAIChatAdapter implements ModelProvider {
   }
 
   private async getClient(): Promise<OpenAI> {
-    if (!this.apiKey) {
+    if (!this.apiKey && !this.keyless) {
       throw new ProviderError(`${this.name} API key is missing: set ${this.apiKeyEnv} (openkoi status shows what was found).`, {
         kind: 'auth',
         provider: this.id,
@@ -241,9 +303,11 @@ export class OpenAIChatAdapter implements ModelProvider {
     // Imported here, not at the top: `openkoi --help` must not pay for loading the SDK.
     const { default: OpenAIClient } = await import('openai');
     this.client = new OpenAIClient({
-      apiKey: this.apiKey,
+      // The SDK insists on a key; a keyless endpoint gets a placeholder that is never sent (the
+      // Authorization header is removed below).
+      apiKey: this.apiKey ?? 'keyless',
       baseURL: this.baseURL,
-      defaultHeaders: this.defaultHeaders,
+      defaultHeaders: this.keyless && !this.apiKey ? { ...this.defaultHeaders, authorization: null } : this.defaultHeaders,
       // Routing owns retries: one call must never multiply into hidden ones.
       maxRetries: 0,
       timeout: SDK_TIMEOUT_MS,
