@@ -30,6 +30,7 @@ export interface RunFlags {
   json?: boolean;
   config?: string;
   quiet?: boolean;
+  checks?: boolean;
   'show-reasoning'?: boolean;
   /** --no-memory: no recall and no learnings for this run. */
   memory?: boolean;
@@ -65,6 +66,7 @@ const FLAG_FOR_KEY: Record<string, string> = {
   'engine.max_cost_usd': '--max-cost',
   'engine.max_duration_s': '--max-time',
   'output.stream': '--stream/--no-stream',
+  'evaluator.checks': '--checks/--no-checks',
 };
 
 export function configFromRunFlags(flags: RunFlags): OpenkoiConfig {
@@ -96,6 +98,7 @@ function flagLayer(flags: RunFlags): OpenkoiConfig {
     },
     output: { stream: flags.stream },
     ...(flags.memory === false ? { memory: { enabled: false } } : {}),
+    evaluator: { checks: flags.checks },
   };
 }
 

@@ -33,6 +33,9 @@ import { loadSkills, loadSoul, skillSources } from '../engine/skills/load-skills
 import type { Skill } from '../engine/skills/skill.js';
 import type { TaskSummary } from '../engine/task-summary.js';
 import { NO_TOOLS, type ToolRunner } from '../engine/tool-runner.js';
+import { loadProjectInstructions, projectInstructionsSection } from '../engine/project-instructions.js';
+import { PlainCommandRunner } from '../tools/plain-command-runner.js';
+import { prepareChecks } from './prepare-checks.js';
 import { resolveWorkspaceTrust, untrustedWorkspaceWarning, type ConfirmTrust } from './resolve-workspace-trust.js';
 // Semantic memory (issue 11).
 import { GatewayEmbedder } from '../engine/gateway-embedder.js';
@@ -127,10 +130,12 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const sources = skillSources(home, workspace);
     // -i 0 neither plans nor evaluates: it needs no evaluator skills (and skips parsing them).
     let evaluators: Skill[] = [];
+    let taskSkills: Skill[] = [];
     if (settings.maxIterations > 0) {
       const { skills, problems } = loadSkills(sources);
       for (const problem of problems) progress.line('warn', `skipped skill: ${problem}`);
       evaluators = evaluatorSkills(skills);
+      taskSkills = [...skills.values()].filter((skill) => skill.kind === 'task').sort((a, b) => a.name.localeCompare(b.name));
       if (evaluators.length === 0) throw new ConfigError('No evaluator skill is available (the bundled skills/ folder is incomplete).', 'skills');
     }
 
@@ -229,6 +234,12 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const streamToStderr = !streamToStdout && !input.quiet && input.stderr.isTTY === true;
     const liveOutput = streamToStdout ? new CoalescingWriter(input.stdout) : streamToStderr ? new CoalescingWriter(input.stderr) : undefined;
     const stream = config.output?.stream ?? true;
+    const instructions = loadProjectInstructions(workspace);
+    // Checks need an evaluation to feed: none with -i 0. Until the sandboxed runner of the tools
+    // module is wired here, they run unsandboxed (the progress line says so).
+    const evaluatorChecks = executeOnly
+      ? undefined
+      : prepareChecks({ workspace, config, trusted: trust.trusted, runner: new PlainCommandRunner(), note: (line) => progress.line('checks', line) });
     const result = await runIterationLoop({
       task: input.task,
       taskId,
@@ -244,6 +255,9 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       store,
       ...(recalled ? { memory: recalled } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
+      ...(taskSkills.length ? { taskSkills } : {}),
+      ...(instructions ? { projectInstructions: projectInstructionsSection(instructions) } : {}),
+      ...(evaluatorChecks ? { checks: evaluatorChecks } : {}),
       executorLimits: { maxToolRounds: engine.max_tool_rounds ?? ENGINE_DEFAULTS.max_tool_rounds, warnWhenRoundsLeft: 3, maxRepeatedCalls: 3 },
       events: {
         // Live text on stderr shares the terminal with progress lines: each line starts clean.

@@ -39,6 +39,7 @@ export default class Run extends Command {
     json: Flags.boolean({ description: 'Print one JSON summary (answer, score, decision, iterations, usage, cost) on stdout.' }),
     config: Flags.string({ description: 'Config file used instead of OPENKOI_HOME/config.toml.', helpValue: 'PATH' }),
     quiet: Flags.boolean({ description: 'No progress on stderr; errors only.' }),
+    checks: Flags.boolean({ allowNo: true, description: "Run the project's tests and linter after each execution as evidence for the evaluator (default); --no-checks skips them." }),
     'show-reasoning': Flags.boolean({ description: "Show the executor's reasoning (thinking), dimmed on stderr; never on stdout. --json carries it per iteration." }),
     memory: Flags.boolean({ allowNo: true, description: 'Recall what earlier tasks taught and learn from this one (default); --no-memory does neither for this run.' }),
   };

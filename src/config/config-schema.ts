@@ -97,6 +97,45 @@ const priceSchema = z
   })
   .strict();
 
+// [[plugins.mcp]]: MCP servers the user runs (tools/mcp/). A server is a program (`command`) or a
+// Streamable HTTP endpoint (`url`), never both. `${VAR}` in command, args, env, url and headers is
+// expanded from the environment when the server starts, so secrets stay out of the file.
+const mcpServerSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, "_" or "-" (at most 40): it prefixes the tool names'),
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    url: z.string().url('a URL such as "https://mcp.example.com/mcp"').optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .strict()
+  .refine((server) => (server.command === undefined) !== (server.url === undefined), { message: 'give either "command" (a program) or "url" (Streamable HTTP), not both' });
+
+const pluginsSchema = z
+  .object({
+    mcp: z
+      .array(mcpServerSchema)
+      .refine((servers) => new Set(servers.map((server) => server.name)).size === servers.length, { message: 'two MCP servers share a name' })
+      .optional(),
+    /** How long an MCP server may take to start and list its tools (a first `npx` run downloads). */
+    mcp_startup_timeout_s: z.number().positive().max(600).optional(),
+  })
+  .strict();
+
+export type McpServerConfig = z.infer<typeof mcpServerSchema>;
+
+// [evaluator]: the checks run after each execution (engine/checks/). Commands given here run in
+// any workspace: they are the user's own; commands detected from the workspace's files run only
+// in a trusted one.
+const evaluatorSchema = z
+  .object({
+    test_command: z.string().min(1).optional(),
+    lint_command: z.string().min(1).optional(),
+    /** false (or --no-checks): no test or lint run, the judge alone scores. */
+    checks: z.boolean().optional(),
+  })
+  .strict();
 // [gateway]: `openkoi serve` (src/gateway/). Aliases name a model, a role's chain or an explicit chain.
 const aliasTarget = z.string().superRefine((value, context) => {
   if (/^role:[a-z]+$/.test(value) || /^[^/\s]+\/\S+$/.test(value.trim())) return;
@@ -132,6 +171,8 @@ export const configSchema = z
     output: outputSchema.optional(),
     routing: routingSchema.optional(),
     pricing: z.record(modelRefString, priceSchema).optional(),
+    plugins: pluginsSchema.optional(),
+    evaluator: evaluatorSchema.optional(),
     gateway: gatewaySchema.optional(),
     memory: memorySchema.optional(),
   })

@@ -4,12 +4,25 @@ import { askForJson } from './ask-for-json.js';
 import { judgeReplySchema, type DimensionScore, type Evaluation, type Finding } from './evaluation.js';
 import type { Plan } from './plan.js';
 import type { Skill } from './skills/skill.js';
+import type { CheckResult } from './checks/check-command.js';
 
 export interface EvaluateInput {
   task: string;
   plan: Plan;
   output: string;
   skill: Skill;
+  /** The tests and linter run on the workspace after the execution: evidence for the judge. */
+  checks?: readonly CheckResult[];
+}
+
+function checksSection(checks: readonly CheckResult[] | undefined): string {
+  if (!checks?.length) return '';
+  const lines = checks.map((result) =>
+    result.passed
+      ? `- ${result.check.kind} \`${result.check.command}\`: passed`
+      : `- ${result.check.kind} \`${result.check.command}\`: ${result.timedOut ? 'timed out' : `failed (exit ${result.exitCode ?? 'by signal'})`}; the end of its output:\n${result.outputTail}`,
+  );
+  return `\n\nChecks run on the workspace after the execution:\n${lines.join('\n')}`;
 }
 
 const JUDGE_INSTRUCTIONS = `You are the evaluator: a precise, critical judge. Score the result on each rubric dimension from 0 to 1 and list concrete findings, each with a severity (blocker, important, suggestion) and a suggested fix.
@@ -23,7 +36,7 @@ export function evaluatorMessages(input: EvaluateInput): Message[] {
     { role: 'system', content: `${JUDGE_INSTRUCTIONS}\n\n${input.skill.body}\n\nRubric:\n${rubric}` },
     {
       role: 'user',
-      content: `Task:\n${input.task}\n\nAcceptance criteria:\n${criteria}\n\nResult to judge:\n${input.output}`,
+      content: `Task:\n${input.task}\n\nAcceptance criteria:\n${criteria}\n\nResult to judge:\n${input.output}${checksSection(input.checks)}`,
     },
   ];
 }

@@ -7,6 +7,7 @@ import { estimateInputTokens, estimateTokens } from '../model/estimate-tokens.js
 import type { BudgetRefusal } from './budget-meter.js';
 import type { ModelGateway, RoleCallOptions, RoleRequest } from '../routing/model-gateway.js';
 import type { Plan } from './plan.js';
+import type { Skill } from './skills/skill.js';
 import type { ToolRunner } from './tool-runner.js';
 
 export interface ExecutorLimits {
@@ -36,6 +37,10 @@ export interface ExecutorEvents {
 export interface ExecuteInput {
   task: string;
   soul: string;
+  /** AGENTS.md (or CLAUDE.md) of the workspace, already formatted for the system prompt. */
+  projectInstructions?: string;
+  /** Task skills the planner chose: their instructions go into the task message. */
+  taskSkills?: readonly Skill[];
   plan: Plan;
   tools: ToolRunner;
   stream: boolean;
@@ -66,18 +71,21 @@ export interface ExecuteResult {
 
 const EXECUTOR_INSTRUCTIONS = `You are the executor. Carry out the plan in the user's workspace, using the tools when they help. When you are done, reply with the final result for the user: what you did and what came of it.`;
 
-/** The stable system prompt, identical across iterations so vendors can cache it. */
-export function executorSystemPrompt(soul: string): string {
-  return `${soul}\n\n${EXECUTOR_INSTRUCTIONS}`;
+/** The stable system prompt, identical across iterations so vendors can cache it: soul, project instructions, role. */
+export function executorSystemPrompt(soul: string, projectInstructions?: string): string {
+  return projectInstructions ? `${soul}\n\n${projectInstructions}\n\n${EXECUTOR_INSTRUCTIONS}` : `${soul}\n\n${EXECUTOR_INSTRUCTIONS}`;
 }
 
-export function executorTaskMessage(task: string, plan: Plan, memories?: string): string {
+export function executorTaskMessage(task: string, plan: Plan, taskSkills: readonly Skill[] = [], memories?: string): string {
   const recalled = memories ? `${memories}\n\n` : '';
+  // The skills the planner chose this iteration: in the task message, since the choice may change
+  // between iterations and the system prompt must not.
+  const skills = taskSkills.map((skill) => `\n\nSkill "${skill.name}" (follow it for this task):\n${skill.body.trim()}`).join('');
   // A plan that is only the task itself (-i 0, or the planner's fallback) would repeat it.
-  if (plan.steps.length === 1 && plan.steps[0] === task && plan.acceptanceCriteria.length === 0) return `${recalled}Task:\n${task}`;
+  if (plan.steps.length === 1 && plan.steps[0] === task && plan.acceptanceCriteria.length === 0) return `${recalled}Task:\n${task}${skills}`;
   const steps = plan.steps.map((step, index) => `${index + 1}. ${step}`).join('\n');
   const criteria = plan.acceptanceCriteria.length ? `\n\nAcceptance criteria:\n${plan.acceptanceCriteria.map((line) => `- ${line}`).join('\n')}` : '';
-  return `${recalled}Task:\n${task}\n\nPlan:\n${steps}${criteria}`;
+  return `${recalled}Task:\n${task}\n\nPlan:\n${steps}${criteria}${skills}`;
 }
 
 interface Turn {
@@ -191,16 +199,17 @@ async function runTurn(
 /** The executor's multi-turn tool loop, with a round limit, a warning, a wrap-up turn and a circuit breaker. */
 export async function execute(gateway: ModelGateway, input: ExecuteInput, options: RoleCallOptions, events: ExecutorEvents): Promise<ExecuteResult> {
   const limits = input.limits ?? DEFAULT_EXECUTOR_LIMITS;
-  const tools = input.tools.definitions();
   const messages: Message[] = [
-    { role: 'system', content: executorSystemPrompt(input.soul) },
-    { role: 'user', content: executorTaskMessage(input.task, input.plan, input.memories) },
+    { role: 'system', content: executorSystemPrompt(input.soul, input.projectInstructions) },
+    { role: 'user', content: executorTaskMessage(input.task, input.plan, input.taskSkills, input.memories) },
   ];
   const callCounts = new Map<string, number>();
   let rounds = 0;
   let stoppedBy: ExecuteResult['stoppedBy'];
   let allReasoning = '';
   for (;;) {
+    // Asked each turn: an MCP server's tools/list_changed may have changed them since the last one.
+    const tools = input.tools.definitions();
     const wrapUp = stoppedBy !== undefined || tools.length === 0;
     // The system prompt is the stable prefix; the task id keys OpenAI's prompt cache for the whole task.
     const request: RoleRequest = {

@@ -19,7 +19,8 @@ export function iterationTag(number: number): string {
 export function planLine(planned: PlanResult, number: number): string {
   const { plan, fallbackReason } = planned;
   if (fallbackReason) return `planner output unusable (${fallbackReason}); falling back to a one-step plan: the task itself`;
-  return `${count(plan.steps.length, 'step')}, evaluator ${plan.evaluator}${number > 1 ? ' (refined from the findings)' : ''}`;
+  const skills = plan.skills?.length ? `, skill${plan.skills.length === 1 ? '' : 's'} ${plan.skills.join(', ')}` : '';
+  return `${count(plan.steps.length, 'step')}, evaluator ${plan.evaluator}${skills}${number > 1 ? ' (refined from the findings)' : ''}`;
 }
 
 const SEVERITY_ORDER = ['blocker', 'important', 'suggestion'];

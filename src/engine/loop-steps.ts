@@ -1,5 +1,7 @@
 import type { Role } from '../model/role.js';
 import type { RoleCallOptions } from '../routing/model-gateway.js';
+import { combineChecks } from './checks/combine-checks.js';
+import type { CheckResult } from './checks/check-command.js';
 import { BudgetRefusal } from './budget-meter.js';
 import { evaluate } from './evaluator.js';
 import { execute } from './executor.js';
@@ -63,7 +65,11 @@ async function plan(iteration: OpenIteration, { input, executeOnly, previous }: 
       ? { previous: { plan: previous.plan, output: previous.output, findings: previous.evaluation.findings, score: previous.evaluation.score } }
       : {};
   const memories = input.memory?.text ? { memories: input.memory.text } : {};
-  const planned = await makePlan(input.gateway, { task: input.task, soul: input.soul, evaluators: input.evaluators, ...memories, ...refinement }, callOptions(input, 'planner'));
+  const planned = await makePlan(
+    input.gateway,
+    { task: input.task, soul: input.soul, evaluators: input.evaluators, ...(input.taskSkills?.length ? { taskSkills: input.taskSkills } : {}), ...memories, ...refinement },
+    callOptions(input, 'planner'),
+  );
   iteration.plan = planned.plan;
   input.events.progress('plan', planLine(planned, iteration.number));
 }
@@ -80,6 +86,8 @@ async function executePlan(iteration: OpenIteration, { input, executeOnly, lastN
       {
         task: input.task,
         soul: input.soul,
+        ...(input.projectInstructions ? { projectInstructions: input.projectInstructions } : {}),
+        taskSkills: (input.taskSkills ?? []).filter((skill) => iteration.plan!.skills?.includes(skill.name)),
         // The plan step always runs first: nextStep never moves to execute without it.
         plan: iteration.plan!,
         tools: input.tools,
@@ -122,11 +130,21 @@ async function executePlan(iteration: OpenIteration, { input, executeOnly, lastN
 }
 
 async function evaluateOutput(iteration: OpenIteration, { input, executeOnly, lastNumber }: StepContext): Promise<void> {
-  input.events.progress(stepTag(iteration.number, lastNumber, executeOnly), 'evaluating');
+  const tag = stepTag(iteration.number, lastNumber, executeOnly);
+  const checks = input.checks ? await input.checks.run(callOptions(input, 'evaluator').signal) : [];
+  for (const result of checks) input.events.progress(tag, checkLine(result));
+  input.events.progress(tag, 'evaluating');
   // Plan and output are there: nextStep moves to evaluate only after both steps ended well.
   const plan = iteration.plan!;
   const skill = input.evaluators.find((candidate) => candidate.name === plan.evaluator) ?? input.evaluators[0]!;
-  iteration.evaluation = await evaluate(input.gateway, { task: input.task, plan, output: iteration.output!, skill }, callOptions(input, 'evaluator'));
+  const judged = await evaluate(input.gateway, { task: input.task, plan, output: iteration.output!, skill, checks }, callOptions(input, 'evaluator'));
+  iteration.evaluation = combineChecks(judged, checks, input.settings.quality);
+}
+
+/** `check tests npm test → exit 1 in 4.2 s`, one progress line per check. */
+function checkLine(result: CheckResult): string {
+  const how = result.passed ? 'passed' : result.timedOut ? 'timed out' : `exit ${result.exitCode ?? 'by signal'}`;
+  return `check ${result.check.kind} ${result.check.command} → ${how} in ${(result.durationMs / 1000).toFixed(1)} s${result.sandboxed ? '' : ' (not sandboxed)'}`;
 }
 
 const STEPS: Record<StepName, (iteration: OpenIteration, context: StepContext) => Promise<void>> = {

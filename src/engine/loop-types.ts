@@ -8,6 +8,7 @@ import type { AttemptLog } from './attempt-log.js';
 import type { BudgetMeter } from './budget-meter.js';
 import type { Decision } from './decision.js';
 import type { Evaluation } from './evaluation.js';
+import type { IterationChecks } from './checks/check-command.js';
 import type { ExecutorLimits } from './executor.js';
 import type { Plan } from './plan.js';
 import type { Skill } from './skills/skill.js';
@@ -61,6 +62,12 @@ export interface LoopInput {
   memory?: RecalledContext;
   signal?: AbortSignal;
   executorLimits?: ExecutorLimits;
+  /** Task skills (`kind: task`) the planner may choose for the executor. */
+  taskSkills?: Skill[];
+  /** The workspace's AGENTS.md (or CLAUDE.md), formatted for the executor's system prompt. */
+  projectInstructions?: string;
+  /** The tests and linter run after each execution, before the judge; none when absent. */
+  checks?: IterationChecks;
   /** `[models.options.<role>]`, set by each role on its requests. */
   roleSettings?: RoleCallOptions['roleSettings'];
 }

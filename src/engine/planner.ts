@@ -12,6 +12,8 @@ export interface PlanInput {
   evaluators: Skill[];
   /** Recalled memories, rendered; placed in the user message so the system prompt stays cacheable. */
   memories?: string;
+  /** Task skills (`kind: task`) the planner may hand the executor, by name. */
+  taskSkills?: readonly Skill[];
   /** Refinement: the previous plan, its output and what the evaluator found. */
   previous?: { plan: Plan; output: string; findings: Finding[]; score: number | undefined };
 }
@@ -26,14 +28,17 @@ const PLANNER_INSTRUCTIONS = `You are the planner. Break the task into a short l
 Reply with one JSON object and nothing else:
 {"steps": ["..."], "acceptance_criteria": ["..."], "evaluator": "<one of the evaluator names>"}`;
 
-/** The stable system prompt (cacheable): soul, planner instructions, the evaluators on offer. */
-export function plannerSystemPrompt(soul: string, evaluators: Skill[]): string {
+const TASK_SKILL_INSTRUCTIONS = `Task skills are instructions the executor receives when you name them. Add "skills": ["<name>", ...] to the JSON object with the ones that fit this task, or leave it out when none does.`;
+
+/** The stable system prompt (cacheable): soul, planner instructions, the evaluators and task skills on offer. */
+export function plannerSystemPrompt(soul: string, evaluators: Skill[], taskSkills: readonly Skill[] = []): string {
   const list = evaluators.map((skill) => `- ${skill.name}: ${skill.description}`).join('\n');
-  return `${soul}\n\n${PLANNER_INSTRUCTIONS}\n\nEvaluators:\n${list}`;
+  const skills = taskSkills.length ? `\n\n${TASK_SKILL_INSTRUCTIONS}\nTask skills:\n${taskSkills.map((skill) => `- ${skill.name}: ${skill.description}`).join('\n')}` : '';
+  return `${soul}\n\n${PLANNER_INSTRUCTIONS}\n\nEvaluators:\n${list}${skills}`;
 }
 
 export function plannerMessages(input: PlanInput): Message[] {
-  const messages: Message[] = [{ role: 'system', content: plannerSystemPrompt(input.soul, input.evaluators) }];
+  const messages: Message[] = [{ role: 'system', content: plannerSystemPrompt(input.soul, input.evaluators, input.taskSkills) }];
   const memories = input.memories ? `${input.memories}\n\n` : '';
   if (!input.previous) {
     messages.push({ role: 'user', content: `${memories}Task:\n${input.task}` });
@@ -66,18 +71,23 @@ export async function makePlan(gateway: ModelGateway, input: PlanInput, options:
         acceptanceCriteria: input.previous?.plan.acceptanceCriteria ?? [],
         evaluator: input.previous?.plan.evaluator ?? defaultEvaluator.name,
         rubric: input.previous?.plan.rubric ?? defaultEvaluator.rubric,
+        ...(input.previous?.plan.skills ? { skills: input.previous.plan.skills } : {}),
         fallback: true,
       },
       fallbackReason: reply.problem === 'no-json' ? 'no JSON object in the reply' : 'the JSON did not match the plan schema',
     };
   }
   const chosen = input.evaluators.find((skill) => skill.name === reply.value.evaluator) ?? defaultEvaluator;
+  // Only names on offer count: a made-up skill name is dropped, not an error.
+  const offered = new Set((input.taskSkills ?? []).map((skill) => skill.name));
+  const skills = [...new Set(reply.value.skills ?? [])].filter((name) => offered.has(name));
   return {
     plan: {
       steps: reply.value.steps,
       acceptanceCriteria: reply.value.acceptance_criteria,
       evaluator: chosen.name,
       rubric: chosen.rubric,
+      ...(skills.length ? { skills } : {}),
       fallback: false,
     },
   };

@@ -2,6 +2,8 @@ import type { Role } from '../../src/model/role.js';
 import { ROLES } from '../../src/model/role.js';
 import { AttemptLog } from '../../src/engine/attempt-log.js';
 import { BudgetMeter, SYSTEM_BUDGET_CLOCK, type BudgetClock, type Budgets, type PriceAttempt } from '../../src/engine/budget-meter.js';
+import type { IterationChecks } from '../../src/engine/checks/check-command.js';
+import type { Skill } from '../../src/engine/skills/skill.js';
 import type { ExecutorLimits } from '../../src/engine/executor.js';
 import { DEFAULT_LOOP_SETTINGS, runIterationLoop, type LoopResult, type LoopSettings } from '../../src/engine/iteration-loop.js';
 import { bundledSkillsDirectory, loadSkills, loadSoul } from '../../src/engine/skills/load-skills.js';
@@ -37,6 +39,9 @@ export interface HarnessOptions {
   tools?: ToolRunner;
   stream?: boolean;
   executorLimits?: ExecutorLimits;
+  checks?: IterationChecks;
+  taskSkills?: Skill[];
+  projectInstructions?: string;
   /** Role models other than the OpenAI defaults above. */
   roles?: Partial<Record<'planner' | 'executor' | 'evaluator', ModelRef>>;
 }
@@ -95,6 +100,9 @@ export async function runLoop(fake: FakeServer, task: string, options: HarnessOp
     attempts,
     store,
     ...(options.executorLimits ? { executorLimits: options.executorLimits } : {}),
+    ...(options.checks ? { checks: options.checks } : {}),
+    ...(options.taskSkills ? { taskSkills: options.taskSkills } : {}),
+    ...(options.projectInstructions ? { projectInstructions: options.projectInstructions } : {}),
     events: {
       progress: (tag, line) => progress.push(`[${tag}] ${line}`),
       onText: (delta) => (text += delta),

@@ -1,0 +1,66 @@
+// The MCP servers of one run: started in parallel, each with a startup timeout; a server that fails
+// is a warning naming it, never a failed task. Their tools, current as of the last list_changed,
+// are Tools for the registry; close() ends every server (no orphan processes).
+import type { Tool } from '../tool.js';
+import { McpConnection, McpStartError } from './mcp-connection.js';
+import type { McpServerSpec } from './mcp-server-spec.js';
+import { mcpTool } from './mcp-tool.js';
+import { DEFAULT_MAX_OUTPUT_CHARS } from './truncate-head-tail.js';
+
+/** A first `npx` run downloads the server: 30 s by default, `[plugins] mcp_startup_timeout_s`. */
+export const DEFAULT_MCP_STARTUP_TIMEOUT_MS = 30_000;
+
+export interface StartMcpOptions {
+  /** The workspace: a stdio server's working directory. */
+  workspace: string;
+  startupTimeoutMs?: number;
+  maxOutputChars?: number;
+  /** One line per server that failed to start, or a problem later (refresh failure). */
+  warn: (message: string) => void;
+  /** After a server's tool list changed. */
+  onToolsChanged?: (server: string) => void;
+}
+
+export class McpServers {
+  private constructor(
+    private readonly connections: McpConnection[],
+    private readonly maxOutputChars: number,
+  ) {}
+
+  /** Starts every server at once and waits for all of them to be up or given up. */
+  static async start(specs: readonly McpServerSpec[], options: StartMcpOptions): Promise<McpServers> {
+    const startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_MCP_STARTUP_TIMEOUT_MS;
+    const opened = await Promise.allSettled(
+      specs.map((spec) =>
+        McpConnection.open(spec, {
+          startupTimeoutMs,
+          cwd: options.workspace,
+          onToolsChanged: () => options.onToolsChanged?.(spec.name),
+          onError: options.warn,
+        }),
+      ),
+    );
+    const connections: McpConnection[] = [];
+    for (const outcome of opened) {
+      if (outcome.status === 'fulfilled') connections.push(outcome.value);
+      else options.warn(outcome.reason instanceof McpStartError ? outcome.reason.message : `an MCP server failed to start: ${String(outcome.reason)}`);
+    }
+    return new McpServers(connections, options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS);
+  }
+
+  /** The servers that started, by name. */
+  get serverNames(): string[] {
+    return this.connections.map((connection) => connection.spec.name);
+  }
+
+  /** Every server's tools as they are now, sorted by name (a stable order keeps the prompt cache). */
+  tools(): Tool[] {
+    const tools = this.connections.flatMap((connection) => connection.tools.map((tool) => mcpTool(connection, tool, { maxOutputChars: this.maxOutputChars })));
+    return tools.sort((a, b) => (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0));
+  }
+
+  /** Closes every server; safe to call twice. */
+  async close(): Promise<void> {
+    await Promise.all(this.connections.map((connection) => connection.close()));
+  }
+}
