@@ -9,7 +9,7 @@ import { endProcess } from './end-process.js';
 import type { McpServerSpec } from './mcp-server-spec.js';
 
 /** How openkoi introduces itself to servers: its own name, never another client's. */
-export const OPENKOI_CLIENT_INFO = { name: 'openkoi', version: '0.1.0' } as const;
+export const MCP_CLIENT_INFO = { name: 'openkoi', version: '0.1.0' } as const;
 
 /** The last characters of a server's stderr kept for the warning when it fails. */
 const STDERR_TAIL_CHARS = 2_000;
@@ -70,7 +70,7 @@ export class McpConnection {
     } else {
       transport = new StreamableHTTPClientTransport(new URL(spec.transport.url), { requestInit: { headers: spec.transport.headers } });
     }
-    const client = new Client(OPENKOI_CLIENT_INFO, { capabilities: {} });
+    const client = new Client(MCP_CLIENT_INFO, { capabilities: {} });
     const connection = new McpConnection(spec, client, transport, () => stderr);
     const signal = AbortSignal.timeout(options.startupTimeoutMs);
     try {
