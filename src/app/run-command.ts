@@ -6,6 +6,10 @@ import { EXIT } from './exit-codes.js';
 import { parseNumberFlag } from './parse-number-flag.js';
 import { composeTask, readPipedInput } from '../ui/read-piped-input.js';
 import { runTask } from './run-task.js';
+import { parseModeFlag } from './build-tool-runner.js';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { PermissionMode } from '../tools/permission-mode.js';
 
 /** The flags of `openkoi run`, as either parser (oclif's or the start-up fast path) delivers them. */
 export interface RunFlags {
@@ -24,6 +28,8 @@ export interface RunFlags {
   json?: boolean;
   config?: string;
   quiet?: boolean;
+  mode?: string;
+  workspace?: string;
 }
 
 const MODEL_FLAGS = ['model', 'executor', 'evaluator', 'planner', 'embedder'] as const;
@@ -67,8 +73,12 @@ export function configFromRunFlags(flags: RunFlags): OpenkoiConfig {
 /** `openkoi run`: flags and words in, exit code out. */
 export async function runFromFlags(flags: RunFlags, words: string[]): Promise<number> {
   let layer: OpenkoiConfig;
+  let mode: PermissionMode | undefined;
+  let workspace: string | undefined;
   try {
     layer = configFromRunFlags(flags);
+    mode = parseModeFlag(flags.mode);
+    workspace = workspaceFromFlag(flags.workspace);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`openkoi: ${error.message}\n`);
@@ -95,5 +105,15 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
     stderr: process.stderr,
     signal: controller.signal,
     ...(flags.config ? { configPath: flags.config } : {}),
+    ...(mode ? { mode } : {}),
+    ...(workspace ? { workspace } : {}),
   });
+}
+
+/** --workspace DIR: an existing folder, made absolute. */
+function workspaceFromFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const path = resolve(value);
+  if (!existsSync(path) || !statSync(path).isDirectory()) throw new ConfigError(`--workspace "${value}" is not a folder.`, '--workspace', '--workspace');
+  return path;
 }

@@ -31,6 +31,13 @@ import type { Skill } from '../engine/skills/skill.js';
 import type { TaskSummary } from '../engine/task-summary.js';
 import { NO_TOOLS, type ToolRunner } from '../engine/tool-runner.js';
 import { resolveWorkspaceTrust, untrustedWorkspaceWarning, type ConfirmTrust } from './resolve-workspace-trust.js';
+import { buildToolSetup, choosePermissionMode, type ToolSetup } from './build-tool-runner.js';
+import type { AskPermission, PermissionMode } from '../tools/permission-mode.js';
+import type { Tool } from '../tools/tool.js';
+import type { SandboxStatus } from '../tools/shell/sandbox.js';
+import type { FileChange } from '../tools/change-tracker.js';
+import { askToolPermission } from '../ui/ask-tool-permission.js';
+import { renderChangeStat } from '../ui/render-change-stat.js';
 
 export interface RunTaskInput {
   task: string;
@@ -54,6 +61,14 @@ export interface RunTaskInput {
    * stderr are both terminals, else nobody is asked (the run is untrusted and warns). Tests inject one.
    */
   confirmTrust?: ConfirmTrust;
+  /** --mode: wins over `[tools] mode`; the only way to `auto` in an untrusted workspace. */
+  mode?: PermissionMode;
+  /** Asks before a write or a command in ask mode. Default: the terminal question when stdin and stderr are terminals, else nobody (refused). */
+  askPermission?: AskPermission;
+  /** Tools from other sources (MCP servers), under the same permissions. */
+  extraTools?: Tool[];
+  /** Tests pin the sandbox decision; default: detected. */
+  sandbox?: SandboxStatus;
 }
 
 /** The one map from the engine's task outcomes to exit codes (README's table). */
@@ -162,13 +177,37 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const streamToStderr = !executeOnly && !input.quiet && input.stderr.isTTY === true;
     const liveOutput = streamToStdout ? new CoalescingWriter(input.stdout) : streamToStderr ? new CoalescingWriter(input.stderr) : undefined;
     const stream = config.output?.stream ?? true;
+    let toolSetup: ToolSetup | undefined;
+    if (!input.tools) {
+      const interactive = input.stdin?.isTTY === true && input.stderr.isTTY === true;
+      const choice = choosePermissionMode({ flag: input.mode, configured: config.tools?.mode, trusted: trust.trusted, interactive });
+      if (choice.warning) input.stderr.write(`openkoi: warning: ${choice.warning}\n`);
+      const ask = input.askPermission ?? (interactive && input.stdin ? (question: Parameters<AskPermission>[0]) => askToolPermission({ input: input.stdin!, output: input.stderr }, question) : undefined);
+      toolSetup = buildToolSetup({
+        workspace: trust.workspace,
+        home,
+        config: config.tools,
+        mode: choice.mode,
+        environment,
+        ...(ask ? { ask } : {}),
+        ...(input.extraTools ? { extraTools: input.extraTools } : {}),
+        ...(input.sandbox ? { sandbox: input.sandbox } : {}),
+        onProgress: (line) => {
+          liveOutput?.endLine();
+          progress.line('tool', line);
+        },
+        onRefused: (line) => input.stderr.write(`openkoi: ${line}\n`),
+      });
+      const shellNote = choice.mode === 'read' ? 'no writes, no shell' : toolSetup.sandbox.sandboxed ? 'shell sandboxed (bwrap)' : `shell NOT sandboxed: ${toolSetup.sandbox.reason}`;
+      progress.line('tools', `mode ${choice.mode} · ${shellNote} · workspace ${trust.workspace}`);
+    }
     const result = await runIterationLoop({
       task: input.task,
       taskId,
       soul: loadSoul(sources),
       evaluators,
       gateway,
-      tools: input.tools ?? NO_TOOLS,
+      tools: input.tools ?? toolSetup?.registry ?? NO_TOOLS,
       stream,
       settings,
       meter,
@@ -200,6 +239,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     liveOutput?.endLine();
 
     const exitCode = exitCodeFor(result);
+    const changes = toolSetup?.changes.changes() ?? [];
     store.finishTask(taskId, {
       status: outcomeOf(result.decision),
       decision: result.decision,
@@ -211,12 +251,13 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     });
 
     if (input.json) {
-      input.stdout.write(`${JSON.stringify(summarise(taskId, result, exitCode, chains, usedRoles, meter))}\n`);
+      input.stdout.write(`${JSON.stringify({ ...summarise(taskId, result, exitCode, chains, usedRoles, meter), ...(toolSetup ? { changes } : {}) })}\n`);
     } else if (!streamToStdout && result.answer !== undefined) {
       // (Streamed to stdout already otherwise: endLine above closed its last line.)
       input.stdout.write(result.answer.endsWith('\n') ? result.answer : `${result.answer}\n`);
     }
     if (result.error) progress.error(result.error.message);
+    if (changes.length > 0) for (const line of renderChangeStat(changes)) progress.line('changes', line);
     const cost = meter.unpricedAttempts > 0 ? `≥ $${meter.costUsd.toFixed(4)} (some prices unknown)` : `$${meter.costUsd.toFixed(4)}`;
     progress.line(
       'done',

@@ -34,6 +34,8 @@ export default class Run extends Command {
     json: Flags.boolean({ description: 'Print one JSON summary (answer, score, decision, iterations, usage, cost) on stdout.' }),
     config: Flags.string({ description: 'Config file used instead of OPENKOI_HOME/config.toml.', helpValue: 'PATH' }),
     quiet: Flags.boolean({ description: 'No progress on stderr; errors only.' }),
+    mode: Flags.string({ description: 'Tool permissions: read (no writes, no shell), ask (ask before each write and command), auto (ask nothing). Default: ask on a terminal, read otherwise.', helpValue: 'read|ask|auto' }),
+    workspace: Flags.string({ description: 'The folder the tools work in (default: the current folder).', helpValue: 'DIR' }),
   };
 
   async run(): Promise<void> {
