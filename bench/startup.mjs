@@ -1,10 +1,18 @@
-// bench/startup: `openkoi --version` and `openkoi --help` against `node -e 0`, paired in one run.
-// Target: at most 100 ms more than `node -e 0` (median). Run: npm run bench -- startup
+// bench/startup: `openkoi --version`, `openkoi --help` and `openkoi status` against `node -e 0`,
+// paired in one run. Targets (median over node -e 0): --version and --help at most 100 ms,
+// status at most 80 ms. Run: npm run bench -- startup
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMs, pairedMedians, timeCommand } from './support/measure.mjs';
 
 const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 25);
+
+const statusHome = mkdtempSync(join(tmpdir(), 'openkoi-bench-status-'));
+const statusEnvironment = { HOME: statusHome, OPENKOI_HOME: join(statusHome, '.openkoi'), OPENAI_API_KEY: 'sk-bench-status-0123456789' };
+process.on('exit', () => rmSync(statusHome, { recursive: true, force: true }));
 
 function measure(label, environment) {
   const node = process.execPath;
@@ -13,6 +21,8 @@ function measure(label, environment) {
       'node -e 0': () => timeCommand(node, ['-e', '0'], environment),
       'openkoi --version': () => timeCommand(node, [bin, '--version'], environment),
       'openkoi --help': () => timeCommand(node, [bin, '--help'], environment),
+      // A fresh home with one key: status reads config, credentials, the database and cooldowns.
+      'openkoi status': () => timeCommand(node, [bin, 'status'], { ...environment, ...statusEnvironment }),
     },
     rounds,
   );

@@ -19,14 +19,17 @@ async function main() {
     process.stdout.write(help);
     return;
   }
-  const first = argv[0];
-  const isCommand = first !== undefined && Object.hasOwn(manifest.commands, first);
-  const isRootWord = ['--version', '-v', '--help', '-h', 'help'].includes(first);
-  const args = isCommand || isRootWord ? argv : ['run', ...argv];
-  if (args[0] === 'run') {
-    const { tryRunFast } = await import('../dist/fast-run.js');
-    if (await tryRunFast(args.slice(1), manifest.commands.run)) return;
+  // A typo of a command (`openkoi stauts`) is a usage error, not a paid task (src/app/route-command-line.ts).
+  const { routeCommandLine, tryRunFast, tryStatusFast } = await import('../dist/fast-run.js');
+  const route = routeCommandLine(argv, manifest);
+  if (route.kind === 'usage-error') {
+    process.stderr.write(`openkoi: ${route.message}\n`);
+    process.exitCode = 2;
+    return;
   }
+  const args = route.args;
+  if (args[0] === 'run' && (await tryRunFast(args.slice(1), manifest.commands.run))) return;
+  if (args[0] === 'status' && (await tryStatusFast(args.slice(1), manifest.commands.status))) return;
   const { main: runOclif } = await import('../dist/cli.js');
   await runOclif(args);
 }

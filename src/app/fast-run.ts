@@ -5,6 +5,30 @@
 import type { ManifestCommand } from '../ui/render-help.js';
 import { parseArgvWithManifest } from '../ui/parse-argv-with-manifest.js';
 
+export { routeCommandLine } from './route-command-line.js';
+
+/**
+ * `openkoi status`, the command users run most after a task, without oclif (over 50 ms of its
+ * start-up). --since needs --costs: the one rule of its flags the small parser does not know.
+ */
+export async function tryStatusFast(argv: string[], command: ManifestCommand | undefined): Promise<boolean> {
+  if (!command) return false;
+  const flags = Object.fromEntries(Object.entries(command.flags ?? {}).map(([name, flag]) => [name, { ...flag, dependsOn: undefined }]));
+  const parsed = parseArgvWithManifest(argv, { ...command, flags } as ManifestCommand);
+  if (!parsed || (parsed.flags['since'] !== undefined && parsed.flags['costs'] !== true)) return false;
+  const { runStatus } = await import('./run-status.js');
+  const { costs, json, since, config } = parsed.flags;
+  process.exitCode = runStatus({
+    costs: costs === true,
+    json: json === true,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    ...(typeof since === 'string' ? { since } : {}),
+    ...(typeof config === 'string' ? { configPath: config } : {}),
+  });
+  return true;
+}
+
 export async function tryRunFast(argv: string[], command: ManifestCommand | undefined): Promise<boolean> {
   if (!command) return false;
   const parsed = parseArgvWithManifest(argv, command);

@@ -11,7 +11,8 @@ import { formatModelRef, ModelRefError, type ModelRef } from '../model/model-ref
 import { ProviderError } from '../providers/provider-error.js';
 import { providerIds } from '../providers/provider-catalog.js';
 import { resolveProviderEntries } from '../providers/resolve-provider-entries.js';
-import { buildRoleChains } from '../routing/build-role-chains.js';
+import { buildRoleChains, withoutFallbacks } from '../routing/build-role-chains.js';
+import { checkRoleProviders, describeUnavailable } from '../routing/check-role-providers.js';
 import { createGateway } from '../routing/create-gateway.js';
 import { ProviderPool } from '../routing/provider-pool.js';
 import { resolveRoleModelsWithDefault } from '../routing/choose-default-model.js';
@@ -20,8 +21,10 @@ import { createCredentialFinder, discoveryContext } from '../auth/discover-crede
 import { CoalescingWriter } from '../ui/coalescing-writer.js';
 import { confirmWorkspaceTrust, TrustQuestionInterrupted } from '../ui/confirm-workspace-trust.js';
 import { EXIT } from './exit-codes.js';
+import { jsonError, type JsonErrorCode } from './json-error.js';
 import { Progress } from '../ui/progress.js';
 import { attemptPricer } from '../usage/price-attempt.js';
+import { findModelPrice } from '../usage/find-model-price.js';
 import { UsageRecorder } from '../usage/usage-recorder.js';
 import { AttemptLog } from '../engine/attempt-log.js';
 import { BudgetMeter, type PriceAttempt } from '../engine/budget-meter.js';
@@ -50,9 +53,12 @@ export interface RunTaskInput {
   workspace?: string;
   /** Where the setup picker reads when no provider is found; absent: nobody to ask. */
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream;
+  /** A terminal (`isTTY`) sees -i 0's answer as it streams; anything else gets the answer once, when final. */
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   signal?: AbortSignal;
+  /** `--no-fallback`: each role's chain is its primary model alone. */
+  noFallback?: boolean;
   tools?: ToolRunner;
   /** Prices an attempt in USD; defaults to the price catalog with `[pricing]` overrides. */
   priceAttempt?: PriceAttempt;
@@ -136,7 +142,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     }
 
     const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery));
-    const chains = buildRoleChains(config, roles, providerIds(entries));
+    const configuredChains = buildRoleChains(config, roles, providerIds(entries));
+    const chains = input.noFallback ? withoutFallbacks(configuredChains) : configuredChains;
     // The embedder is not used by the loop yet; only the generating roles need a working provider.
     const usedRoles: Role[] = settings.maxIterations === 0 ? ['executor'] : [...GENERATING_ROLES];
     for (const role of usedRoles) {
@@ -144,6 +151,18 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       const fallbackText = fallbacks.length ? `, then ${fallbacks.map(formatModelRef).join(', ')}` : '';
       progress.line('model', `${role} ${formatModelRef(primary!)} (${pool.credentialDescription(primary!.provider) ?? 'no credential'})${fallbackText}`);
     }
+    // Preflight: every role this run uses can be served before anything is sent (exit 2 otherwise,
+    // README's "nothing was sent"); a fallback that cannot is only skipped, and said so.
+    const checks = await checkRoleProviders(chains, usedRoles, pool);
+    const unservable = checks.filter((check) => check.unservable);
+    if (unservable.length > 0) {
+      const lines = unservable.flatMap(describeUnavailable);
+      lines.push(`Nothing was sent: the ${unservable.map((check) => check.role).join(', ')} role${unservable.length === 1 ? ' has' : 's have'} no model that can be reached.`);
+      for (const line of lines) progress.error(line);
+      if (input.json) input.stdout.write(`${JSON.stringify(jsonError('credentials', lines.join('\n'), EXIT.usage))}\n`);
+      return EXIT.usage;
+    }
+    for (const check of checks) for (const line of describeUnavailable(check)) progress.line('warn', `${line} (skipped)`);
 
     database = openDatabase(databasePath(environment));
     const store = new TaskStore(database);
@@ -157,6 +176,18 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       },
       input.priceAttempt ?? attemptPricer(config.pricing),
     );
+    // Unknown prices count as unknown, not $0: the budget says where it cannot hold.
+    if (engine.max_cost_usd !== undefined) {
+      const candidates = new Map(usedRoles.flatMap((role) => chains[role].map((candidate) => [formatModelRef(candidate), candidate] as const)));
+      const pricing = config.pricing ? { pricing: config.pricing } : {};
+      const unpriced = [...candidates].filter(([, candidate]) => !findModelPrice(candidate, pricing).known).map(([reference]) => reference);
+      if (unpriced.length > 0) {
+        progress.line(
+          'budget',
+          `the cost budget ($${engine.max_cost_usd.toFixed(2)}) cannot be enforced for ${unpriced.join(', ')}: ${unpriced.length === 1 ? 'its price is' : 'their prices are'} unknown (set [pricing."provider/model"] input and output in USD per million tokens)`,
+        );
+      }
+    }
     const attempts = new AttemptLog();
     const gateway = createGateway({
       chains,
@@ -170,11 +201,13 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       },
     });
 
-    // -i 0 streams straight to stdout: that output is the answer. With iterations, stdout gets
-    // only the best answer at the end; the live text goes to a watching terminal on stderr.
+    // stdout holds only the answer. -i 0 streams it to a terminal as it comes; a file or a pipe
+    // gets it once, when it is final, so a mid-stream fallback or a retried cut stream never
+    // leaves a partial reply in `answer.md`. With iterations stdout gets only the best answer at
+    // the end. Live text otherwise goes to stderr when a person watches it there.
     const executeOnly = settings.maxIterations === 0;
-    const streamToStdout = executeOnly && !input.json;
-    const streamToStderr = !executeOnly && !input.quiet && input.stderr.isTTY === true;
+    const streamToStdout = executeOnly && !input.json && input.stdout.isTTY === true;
+    const streamToStderr = !streamToStdout && !input.quiet && input.stderr.isTTY === true;
     const liveOutput = streamToStdout ? new CoalescingWriter(input.stdout) : streamToStderr ? new CoalescingWriter(input.stderr) : undefined;
     const stream = config.output?.stream ?? true;
     let toolSetup: ToolSetup | undefined;
@@ -227,12 +260,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
           // The partial text stays; the next model's output starts on a line of its own.
           if (streamToStderr || afterOutput) liveOutput?.endLine();
           else liveOutput?.flush();
-          progress.line(
-            'fallback',
-            afterOutput
-              ? `${formatModelRef(from)} failed mid-stream (${reason}); ${formatModelRef(to)} takes over and its output follows`
-              : `${formatModelRef(from)} failed (${reason}); trying ${formatModelRef(to)}`,
-          );
+          progress.line('fallback', modelSwitchLine(from, to, reason, afterOutput));
         },
       },
     });
@@ -258,6 +286,12 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     }
     if (result.error) progress.error(result.error.message);
     if (changes.length > 0) for (const line of renderChangeStat(changes)) progress.line('changes', line);
+    // Shown even with --quiet: exit 4 with nothing on stdout needs its reason.
+    if (result.decision === 'empty-answer') {
+      input.stderr.write(
+        `openkoi: warning: the executor's final answer is empty (a reply of only tool calls, or filtered to nothing)${result.answer !== undefined ? `; printed the best earlier answer (iteration ${result.bestIteration})` : '; nothing to print'}.\n`,
+      );
+    }
     const cost = meter.unpricedAttempts > 0 ? `≥ $${meter.costUsd.toFixed(4)} (some prices unknown)` : `$${meter.costUsd.toFixed(4)}`;
     progress.line(
       'done',
@@ -267,24 +301,31 @@ export async function runTask(input: RunTaskInput): Promise<number> {
   } catch (error) {
     // Ctrl-C at the trust question: nothing ran, nothing to say.
     if (error instanceof TrustQuestionInterrupted) return EXIT.interrupted;
-    if (error instanceof ConfigError || error instanceof ModelRefError) {
-      progress.error(error.message);
-      return EXIT.usage;
-    }
-    if (error instanceof DatabaseError) {
-      progress.error(error.message);
-      return EXIT.failed;
-    }
-    if (error instanceof ProviderError) {
-      progress.error(error.message);
-      // No status: it failed before anything was sent (a missing key), which is a setup problem.
-      if (error.kind === 'auth' && error.status === undefined) return EXIT.usage;
-      return error.kind === 'aborted' ? EXIT.interrupted : EXIT.failed;
-    }
-    throw error;
+    const failure = describeFailure(error);
+    if (!failure) throw error;
+    progress.error(failure.message);
+    // --json promises one JSON object on stdout: a run that could not start is one too.
+    if (input.json) input.stdout.write(`${JSON.stringify(jsonError(failure.code, failure.message, failure.exitCode))}\n`);
+    return failure.exitCode;
   } finally {
     database?.close();
   }
+}
+
+/** A failure the run reports and maps to an exit code (anything else is a bug and is thrown). */
+function describeFailure(error: unknown): { code: JsonErrorCode; message: string; exitCode: number } | undefined {
+  if (error instanceof ConfigError || error instanceof ModelRefError) return { code: 'config', message: error.message, exitCode: EXIT.usage };
+  if (error instanceof DatabaseError) {
+    return error.permissionDenied
+      ? { code: 'permission', message: error.message, exitCode: EXIT.usage }
+      : { code: 'database', message: error.message, exitCode: EXIT.failed };
+  }
+  if (error instanceof ProviderError) {
+    // No status: it failed before anything was sent (a missing key), which is a setup problem.
+    if (error.kind === 'auth' && error.status === undefined) return { code: 'credentials', message: error.message, exitCode: EXIT.usage };
+    return { code: error.kind === 'aborted' ? 'interrupted' : 'provider', message: error.message, exitCode: error.kind === 'aborted' ? EXIT.interrupted : EXIT.failed };
+  }
+  return undefined;
 }
 
 /** The trust question: injected, or on a terminal (stdin and stderr both TTYs), or nobody. */
@@ -300,6 +341,15 @@ function exitCodeFor(result: LoopResult): number {
   // A provider that could not even be created (a missing key) is a setup problem, not a failed call.
   if (error instanceof ProviderError && error.kind === 'auth' && error.status === undefined) return EXIT.usage;
   return EXIT_FOR_OUTCOME[outcomeOf(result.decision)];
+}
+
+/** The `[fallback]` line: a retry of the same model is a retry, not a model taking over from itself. */
+export function modelSwitchLine(from: ModelRef, to: ModelRef, reason: string, afterOutput: boolean): string {
+  const same = formatModelRef(from) === formatModelRef(to);
+  if (same) return `${formatModelRef(from)} failed${afterOutput ? ' mid-stream' : ''} (${reason}); retrying it${afterOutput ? ', the reply starts over' : ''}`;
+  return afterOutput
+    ? `${formatModelRef(from)} failed mid-stream (${reason}); ${formatModelRef(to)} takes over and its output follows`
+    : `${formatModelRef(from)} failed (${reason}); trying ${formatModelRef(to)}`;
 }
 
 /** Which candidate really served each role (it differs from the configured one after a fallback). */

@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
+import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
 
 export default class Run extends Command {
   static override summary = 'Run a task: plan it, execute it with tools, evaluate, iterate.';
@@ -27,10 +28,14 @@ export default class Run extends Command {
     quality: Flags.string({ char: 'q', description: 'Accept when the score reaches this, 0 to 1 (default 0.8).', helpValue: 'SCORE' }),
     iterate: Flags.string({ char: 'i', description: 'Iterations at most (default 3); 0 executes once without planning or evaluation.', helpValue: 'N' }),
     'max-tokens': Flags.string({ description: 'Token budget for the whole task.', helpValue: 'N' }),
-    'max-cost': Flags.string({ description: 'Cost budget in USD for the whole task.', helpValue: 'USD' }),
+    'max-cost': Flags.string({
+      description: `Cost budget in USD for the whole task (default ${ENGINE_DEFAULTS.max_cost_usd.toFixed(2)}, [engine] max_cost_usd). A request whose estimated input would cross it is not sent.`,
+      helpValue: 'USD',
+    }),
     'max-time': Flags.string({ description: 'Time budget in seconds for the whole task.', helpValue: 'SECONDS' }),
     stream: Flags.boolean({ allowNo: true, description: 'Stream tokens as they arrive (default); --no-stream waits for whole replies.' }),
-    stdin: Flags.boolean({ description: 'Read the task (or more of it) from standard input.' }),
+    fallback: Flags.boolean({ allowNo: true, description: 'Fall back along [models.fallback] (default); --no-fallback runs only the named models.' }),
+    stdin: Flags.boolean({ allowNo: true, description: 'Read the task (or more of it) from standard input; --no-stdin ignores it even when piped.' }),
     json: Flags.boolean({ description: 'Print one JSON summary (answer, score, decision, iterations, usage, cost) on stdout.' }),
     config: Flags.string({ description: 'Config file used instead of OPENKOI_HOME/config.toml.', helpValue: 'PATH' }),
     quiet: Flags.boolean({ description: 'No progress on stderr; errors only.' }),

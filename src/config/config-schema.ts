@@ -59,6 +59,8 @@ const routingSchema = z
     default_cooldown_s: z.number().min(0).optional(),
     max_all_cooling_wait_s: z.number().min(0).optional(),
     idle_timeout_s: z.number().positive().optional(),
+    // Issue 14: one Retry-After of a day must not lock a model for a day.
+    max_cooldown_s: z.number().positive().optional(),
   })
   .strict();
 
@@ -96,6 +98,24 @@ const toolsSchema = z
 
 export type ToolsConfig = z.infer<typeof toolsSchema>;
 
+// [gateway]: `openkoi serve` (src/gateway/). Aliases name a model, a role's chain or an explicit chain.
+const aliasTarget = z.string().superRefine((value, context) => {
+  if (/^role:[a-z]+$/.test(value) || /^[^/\s]+\/\S+$/.test(value.trim())) return;
+  context.addIssue({ code: 'custom', message: 'expected "provider/model", "role:<role>" or a list of "provider/model"' });
+});
+
+const gatewaySchema = z
+  .object({
+    aliases: z.record(z.string().min(1), z.union([aliasTarget, z.array(modelRefString).min(1)])).optional(),
+    allow_subscriptions: z.boolean().optional(),
+    max_body_mb: z.number().positive().max(1024).optional(),
+    max_streams_per_token: z.number().int().min(1).max(10_000).optional(),
+    idle_timeout_s: z.number().positive().optional(),
+  })
+  .strict();
+
+export type GatewayConfig = z.infer<typeof gatewaySchema>;
+
 export const configSchema = z
   .object({
     models: modelsSchema.optional(),
@@ -105,6 +125,7 @@ export const configSchema = z
     routing: routingSchema.optional(),
     pricing: z.record(modelRefString, priceSchema).optional(),
     tools: toolsSchema.optional(),
+    gateway: gatewaySchema.optional(),
   })
   .strict();
 

@@ -27,6 +27,8 @@ export const DECISIONS = {
   regression: { description: 'stop: score regressed, keeping the best', outcome: 'below-threshold' },
   'no-improvement': { description: 'stop: no improvement, keeping the best', outcome: 'below-threshold' },
   unscored: { description: 'stop: no usable evaluation', outcome: 'below-threshold' },
+  // A reply that was only tool calls, or filtered to nothing: never an accepted answer.
+  'empty-answer': { description: 'stop: the answer is empty', outcome: 'below-threshold' },
   'budget-tokens': { description: 'stop: token budget spent', outcome: 'budget' },
   'budget-cost': { description: 'stop: cost budget spent', outcome: 'budget' },
   'budget-time': { description: 'stop: time budget spent', outcome: 'budget' },

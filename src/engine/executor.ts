@@ -2,6 +2,8 @@ import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
 import type { TextPart, ToolCallPart } from '../model/content-part.js';
 import type { Message } from '../model/message.js';
 import type { ModelRef } from '../model/model-ref.js';
+import { estimateInputTokens, estimateTokens } from '../model/estimate-tokens.js';
+import type { BudgetRefusal } from './budget-meter.js';
 import type { ModelGateway, RoleCallOptions, RoleRequest } from '../routing/model-gateway.js';
 import type { Plan } from './plan.js';
 import type { ToolRunner } from './tool-runner.js';
@@ -33,6 +35,11 @@ export interface ExecuteInput {
   tools: ToolRunner;
   stream: boolean;
   limits?: ExecutorLimits;
+  /**
+   * Asked as a streamed reply grows, with its estimated tokens so far: a refusal stops the reply
+   * (the vendor's stream is closed) and is thrown with the partial text.
+   */
+  spendGuard?: (candidate: ModelRef, inputTokens: number, outputTokens: number) => BudgetRefusal | undefined;
 }
 
 export interface ExecuteResult {
@@ -63,7 +70,14 @@ interface Turn {
   toolCalls: ToolCallPart[];
 }
 
-async function runTurn(gateway: ModelGateway, request: RoleRequest, stream: boolean, options: RoleCallOptions, events: ExecutorEvents): Promise<Turn> {
+async function runTurn(
+  gateway: ModelGateway,
+  request: RoleRequest,
+  stream: boolean,
+  options: RoleCallOptions,
+  events: ExecutorEvents,
+  spendGuard: ExecuteInput['spendGuard'],
+): Promise<Turn> {
   if (!stream) {
     const response = await gateway.chat('executor', request, options);
     if (response.text) events.onText(response.text);
@@ -71,8 +85,14 @@ async function runTurn(gateway: ModelGateway, request: RoleRequest, stream: bool
   }
   let text = '';
   let toolCalls: ToolCallPart[] = [];
+  let servedBy: ModelRef | undefined;
+  let refusal: BudgetRefusal | undefined;
+  const inputTokens = spendGuard ? estimateInputTokens(request) : 0;
   for await (const event of gateway.chatStream('executor', request, options)) {
     switch (event.type) {
+      case 'served-by':
+        servedBy = event.candidate;
+        break;
       case 'model-switch':
         // The next candidate re-runs this turn from the start: what it says replaces the partial turn.
         events.onModelSwitch?.(event.from, event.to, event.reason, event.afterOutput);
@@ -82,6 +102,7 @@ async function runTurn(gateway: ModelGateway, request: RoleRequest, stream: bool
       case 'text-delta':
         text += event.text;
         events.onText(event.text);
+        if (spendGuard && servedBy) refusal = spendGuard(servedBy, inputTokens, estimateTokens(text));
         break;
       case 'tool-call':
         toolCalls.push({ type: 'tool-call', toolCallId: event.toolCallId, toolName: event.toolName, input: event.input });
@@ -89,6 +110,12 @@ async function runTurn(gateway: ModelGateway, request: RoleRequest, stream: bool
       default:
         break;
     }
+    // Leaving the loop closes the vendor's stream behind it.
+    if (refusal) break;
+  }
+  if (refusal) {
+    refusal.partialOutput = text;
+    throw refusal;
   }
   return { text, toolCalls };
 }
@@ -113,7 +140,7 @@ export async function execute(gateway: ModelGateway, input: ExecuteInput, option
       ...(options.taskId ? { promptCacheKey: options.taskId } : {}),
       ...(wrapUp ? {} : { tools }),
     };
-    const turn = await runTurn(gateway, request, input.stream, options, events);
+    const turn = await runTurn(gateway, request, input.stream, options, events, input.spendGuard);
     if (turn.toolCalls.length === 0 || wrapUp) return { output: turn.text, toolRounds: rounds, ...(stoppedBy ? { stoppedBy } : {}) };
 
     rounds++;

@@ -59,8 +59,9 @@ export class IterationLedger {
       attempts,
     };
     this.closed.push(summary);
-    // Only an iteration whose executor finished has an answer; one stopped before that has none to offer.
-    if (iteration.output !== undefined) this.best = betterAnswer(this.best, summary);
+    // Only an iteration whose executor finished with some text has an answer; one stopped before that,
+    // or whose reply was empty, has none to offer.
+    if (iteration.output !== undefined && iteration.output.trim() !== '') this.best = betterAnswer(this.best, summary);
     this.input.store?.recordIteration(this.input.taskId, {
       number: summary.number,
       startedAt: iteration.startedAt,

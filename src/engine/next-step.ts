@@ -1,5 +1,5 @@
 import { ProviderError } from '../providers/provider-error.js';
-import type { BudgetMeter } from './budget-meter.js';
+import { BudgetRefusal, type BudgetMeter } from './budget-meter.js';
 import type { Decision } from './decision.js';
 import type { OpenIteration } from './iteration-ledger.js';
 import type { StepEnd } from './loop-steps.js';
@@ -44,6 +44,8 @@ export function nextStep(ended: StepEnd, position: LoopPosition): Next {
 
 /** What a step that ended well says of the iteration by itself: 'continue' unless it settles it. */
 function verdictAfter(step: StepEnd['step'], position: LoopPosition): Decision {
+  // Nothing to judge and nothing to print: an empty answer ends the loop before an evaluator is paid to score it.
+  if (step === 'execute' && (position.iteration.output ?? '').trim() === '') return 'empty-answer';
   if (step === 'execute' && position.executeOnly) return 'executed';
   if (step !== 'evaluate') return 'continue';
   const score = position.iteration.evaluation?.score;
@@ -61,6 +63,8 @@ function verdictAfter(step: StepEnd['step'], position: LoopPosition): Decision {
  */
 function failureDecision(error: Error, { signal, meter }: LoopPosition): Decision {
   if (signal?.aborted) return 'interrupted';
+  // A request refused (or a reply stopped) before it crossed a budget names the budget itself.
+  if (error instanceof BudgetRefusal) return error.stop;
   if (error instanceof ProviderError && error.kind === 'aborted' && meter.remainingMs === 0) return 'budget-time';
   return meter.exceeded() ?? 'failed';
 }

@@ -6,4 +6,7 @@ export const ENGINE_DEFAULTS = {
   regression_threshold: 0.1,
   min_improvement: 0.02,
   max_tool_rounds: 20,
+  // A task budget applies even when none is set, as OpenKoi has it: a typo or a runaway loop
+  // costs at most this much. --max-cost or [engine] max_cost_usd raises or lowers it.
+  max_cost_usd: 2.0,
 } as const;

@@ -27,6 +27,12 @@ export type RoleRequest = Omit<ChatRequest, 'model'>;
 export interface RoleCallOptions extends CallOptions {
   /** Recorded with each attempt (usage rows, iteration records). */
   taskId?: string;
+  /**
+   * Called before each request leaves with the candidate and the request's estimated input
+   * tokens (model/estimate-tokens.ts); throwing refuses the request, and the call fails with that
+   * error, nothing sent. The engine's cost budget hooks in here.
+   */
+  beforeSend?(candidate: ModelRef, estimatedInputTokens: number): void;
 }
 
 export interface GatewayChatResponse extends ChatResponse {

@@ -39,6 +39,8 @@ export interface UsageRow {
   cacheSavedUsd: number | undefined;
   cacheWritePremiumUsd: number | undefined;
   outcome: 'ok' | 'error';
+  /** Who asked: a gateway token's name; undefined for openkoi's own runs. */
+  source?: string;
 }
 
 /**
@@ -58,10 +60,10 @@ export class UsageRecorder {
     this.insert = options.database?.prepare(`
       INSERT INTO usage (at, task_id, role, provider, requested_model, response_model,
         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,
-        cost_usd, price_known, price_source, cache_saved_usd, cache_write_premium_usd, outcome)
+        cost_usd, price_known, price_source, cache_saved_usd, cache_write_premium_usd, outcome, source)
       VALUES (@at, @taskId, @role, @provider, @requestedModel, @responseModel,
         @inputTokens, @outputTokens, @cacheReadTokens, @cacheWriteTokens, @reasoningTokens,
-        @costUsd, @priceKnown, @priceSource, @cacheSavedUsd, @cacheWritePremiumUsd, @outcome)`);
+        @costUsd, @priceKnown, @priceSource, @cacheSavedUsd, @cacheWritePremiumUsd, @outcome, @source)`);
   }
 
   /** The gateway's `onAttempt`. Never throws: losing a usage row must not fail the task. */
@@ -69,10 +71,14 @@ export class UsageRecorder {
     this.record(attempt);
   };
 
-  /** Prices and stores one attempt; returns the row, or undefined when the attempt had no usage. */
-  record(attempt: AttemptRecord): UsageRow | undefined {
+  /**
+   * Prices and stores one attempt; returns the row, or undefined when the attempt had no usage.
+   * `source` names who asked (the gateway passes the client token's name).
+   */
+  record(attempt: AttemptRecord, source?: string): UsageRow | undefined {
     if (!attempt.usage || attempt.outcome === 'skipped') return undefined;
     const row = this.rowOf(attempt, attempt.usage);
+    if (source !== undefined) row.source = source;
     this.addToTotals(row);
     this.write(row);
     return row;
@@ -143,6 +149,7 @@ export class UsageRecorder {
         cacheSavedUsd: row.cacheSavedUsd ?? null,
         cacheWritePremiumUsd: row.cacheWritePremiumUsd ?? null,
         outcome: row.outcome,
+        source: row.source ?? null,
       });
     } catch (error) {
       this.options.onWriteError?.(error);

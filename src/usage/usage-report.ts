@@ -40,6 +40,8 @@ export interface UsageReport {
   byModel: Array<{ model: string } & SpendLine>;
   byRole: Array<{ role: string } & SpendLine>;
   byProvider: Array<{ provider: string } & SpendLine>;
+  /** Calls made for `openkoi serve` clients, by the client token's name (openkoi's own runs are not in it). */
+  byToken: Array<{ token: string } & SpendLine>;
   caching: CacheSavings;
   /** `provider/model` of every model with calls of unknown price, so the report can flag them. */
   unpricedModels: string[];
@@ -60,6 +62,7 @@ interface StoredRow {
   cache_saved_usd: number | null;
   cache_write_premium_usd: number | null;
   outcome: string;
+  source: string | null;
 }
 
 /**
@@ -72,7 +75,7 @@ export function buildUsageReport(database: Database, since: Date, until: Date = 
     .prepare(
       `SELECT at, role, provider, requested_model, input_tokens, output_tokens, cache_read_tokens,
               cache_write_tokens, reasoning_tokens, cost_usd, price_known, cache_saved_usd,
-              cache_write_premium_usd, outcome
+              cache_write_premium_usd, outcome, source
          FROM usage WHERE at >= ? AND at < ? ORDER BY at`,
     )
     .all(since.getTime(), until.getTime()) as StoredRow[];
@@ -82,6 +85,7 @@ export function buildUsageReport(database: Database, since: Date, until: Date = 
   const byModel = new Map<string, SpendLine>();
   const byRole = new Map<string, SpendLine>();
   const byProvider = new Map<string, SpendLine>();
+  const byToken = new Map<string, SpendLine>();
   const caching: CacheSavings = {
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
@@ -97,6 +101,7 @@ export function buildUsageReport(database: Database, since: Date, until: Date = 
     for (const line of [totals, lineOf(byDay, localDay(row.at)), lineOf(byModel, model), lineOf(byRole, row.role), lineOf(byProvider, row.provider)]) {
       addRow(line, row);
     }
+    if (row.source !== null) addRow(lineOf(byToken, row.source), row);
     caching.cacheReadTokens += row.cache_read_tokens;
     caching.cacheWriteTokens += row.cache_write_tokens;
     if (row.price_known) {
@@ -119,6 +124,7 @@ export function buildUsageReport(database: Database, since: Date, until: Date = 
     byModel: byCost(byModel).map(([model, line]) => ({ model, ...line })),
     byRole: byCost(byRole).map(([role, line]) => ({ role, ...line })),
     byProvider: byCost(byProvider).map(([provider, line]) => ({ provider, ...line })),
+    byToken: byCost(byToken).map(([token, line]) => ({ token, ...line })),
     caching,
     unpricedModels: [...unpricedModels].sort(),
   };

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +5,9 @@ import { runTask } from '../../src/app/run-task.js';
 import { FakeServer } from '../fakes/fake-server.js';
 import { openaiRoutes } from '../fakes/openai-routes.js';
 import { judgeReply, planReply } from '../engine/engine-harness.js';
+import { temporaryDirectories } from '../temporary-directories.js';
+
+const makeDirectory = temporaryDirectories('openkoi-output-');
 
 let fake: FakeServer;
 beforeAll(async () => {
@@ -25,7 +26,7 @@ function capture(isTTY: boolean): PassThrough & { isTTY: boolean; text: () => st
 }
 
 async function run(stderrIsTTY: boolean) {
-  const home = mkdtempSync(join(tmpdir(), 'openkoi-output-'));
+  const home = makeDirectory();
   const stdout = capture(false);
   const stderr = capture(stderrIsTTY);
   fake.script('openai.chat', planReply(['a']), { chunks: ['live ', 'executor ', 'text'] }, judgeReply(0.9));
@@ -61,7 +62,7 @@ describe('-i 0 streams to stdout and ends the last line exactly once', () => {
     ['a reply without a final newline', 'no newline', 'no newline\n'],
     ['a reply that ends with one', 'ends with one\n', 'ends with one\n'],
   ])('%s', async (_label, reply, expected) => {
-    const home = mkdtempSync(join(tmpdir(), 'openkoi-output-'));
+    const home = makeDirectory();
     const stdout = capture(false);
     fake.script('openai.chat', { text: reply });
     const code = await runTask({

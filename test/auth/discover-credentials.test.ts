@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { discoverCredential, inspectCredentials, type DiscoveryContext } from '../../src/auth/discover-credentials.js';
@@ -12,6 +11,9 @@ import { BUILTIN_PROVIDERS, findProviderEntry } from '../../src/providers/provid
 import { ConfigError } from '../../src/config/config-error.js';
 import { FakeServer } from '../fakes/fake-server.js';
 import { ollamaRoutes } from '../fakes/ollama-routes.js';
+import { temporaryDirectories } from '../temporary-directories.js';
+
+const makeDirectory = temporaryDirectories('openkoi-discovery-');
 
 const openai = findProviderEntry('openai')!;
 const anthropic = findProviderEntry('anthropic')!;
@@ -39,7 +41,7 @@ const codexFile = () => join(home, '.codex', 'auth.json');
 const savedFile = (id: string) => join(openkoiHome, 'credentials', `${id}.key`);
 
 beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'openkoi-discovery-'));
+  home = makeDirectory();
   openkoiHome = join(home, '.openkoi');
   warnings = [];
 });

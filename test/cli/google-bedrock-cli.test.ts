@@ -58,7 +58,8 @@ describe('openkoi -m google/… and bedrock/… print the reply', () => {
 
     const result = await runOpenkoi(['-i', '0', '-m', 'bedrock/anthropic.claude-sonnet-4-20250514', 'say hi'], withoutAws);
 
-    expect(result.code).not.toBe(0);
+    // A missing credential is a setup error: exit 2, nothing sent.
+    expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain('AWS_ACCESS_KEY_ID');
     expect(fake.requestsTo('bedrock.converse-stream')).toHaveLength(0);
   });

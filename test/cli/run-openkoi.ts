@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
@@ -12,9 +13,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A fresh home: OPENKOI_HOME and HOME both inside a temporary directory. */
+// Homes a test made itself go when its file is done (runOpenkoi's own go when the run ends).
+const homes: string[] = [];
+afterAll(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
+/** A fresh home: OPENKOI_HOME and HOME both inside a temporary directory, removed after the test file. */
 export function temporaryHome(): { home: string; openkoiHome: string } {
   const home = mkdtempSync(join(tmpdir(), 'openkoi-cli-'));
+  homes.push(home);
   return { home, openkoiHome: join(home, '.openkoi') };
 }
 
@@ -31,10 +39,16 @@ export function runOpenkoi(
     stdinFile?: string;
     cwd?: string;
     timeoutMs?: number;
+    /** The user's config.toml, written into the temporary OPENKOI_HOME (and removed with it). */
+    config?: string;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const { home, openkoiHome } = temporaryHome();
+    if (options.config !== undefined) {
+      mkdirSync(openkoiHome, { recursive: true });
+      writeFileSync(join(openkoiHome, 'config.toml'), options.config);
+    }
     let stdin: 'pipe' | number = 'pipe';
     if (options.stdinFile !== undefined) {
       const path = join(home, 'stdin.txt');

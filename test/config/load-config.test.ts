@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { temporaryDirectories } from '../temporary-directories.js';
+
+const makeDirectory = temporaryDirectories('openkoi-config-');
 
 let home: string;
 let workspace: string;
@@ -43,7 +45,7 @@ function errorOf(action: () => unknown): ConfigError {
 }
 
 beforeEach(() => {
-  const root = mkdtempSync(join(tmpdir(), 'openkoi-config-'));
+  const root = makeDirectory();
   home = join(root, 'home');
   workspace = join(root, 'workspace');
   mkdirSync(home);

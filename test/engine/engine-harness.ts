@@ -1,7 +1,7 @@
 import type { Role } from '../../src/model/role.js';
 import { ROLES } from '../../src/model/role.js';
 import { AttemptLog } from '../../src/engine/attempt-log.js';
-import { BudgetMeter, type Budgets, type PriceAttempt } from '../../src/engine/budget-meter.js';
+import { BudgetMeter, SYSTEM_BUDGET_CLOCK, type BudgetClock, type Budgets, type PriceAttempt } from '../../src/engine/budget-meter.js';
 import type { ExecutorLimits } from '../../src/engine/executor.js';
 import { DEFAULT_LOOP_SETTINGS, runIterationLoop, type LoopResult, type LoopSettings } from '../../src/engine/iteration-loop.js';
 import { bundledSkillsDirectory, loadSkills, loadSoul } from '../../src/engine/skills/load-skills.js';
@@ -32,6 +32,8 @@ export interface HarnessOptions {
   settings?: Partial<LoopSettings>;
   budgets?: Budgets;
   priceAttempt?: PriceAttempt;
+  /** The budgets' clock (default: the system's). */
+  clock?: BudgetClock;
   tools?: ToolRunner;
   stream?: boolean;
   executorLimits?: ExecutorLimits;
@@ -60,7 +62,7 @@ export async function runLoop(fake: FakeServer, task: string, options: HarnessOp
   chains.executor = [options.roles?.executor ?? EXECUTOR];
   chains.evaluator = [options.roles?.evaluator ?? EVALUATOR];
   const attempts = new AttemptLog();
-  const meter = new BudgetMeter(options.budgets ?? {}, options.priceAttempt);
+  const meter = new BudgetMeter(options.budgets ?? {}, options.priceAttempt, options.clock ?? SYSTEM_BUDGET_CLOCK);
   // The gateway runs use, without a database: cooldowns stay in memory.
   const gateway = createGateway({
     chains,

@@ -110,17 +110,47 @@ describe('budgets stop the loop', () => {
 
   it('a cost budget stops once the priced attempts reach it', async () => {
     script(planReply(['a']), { text: 'one' }, judgeReply(0.5), planReply(['b']), { text: 'two' }, judgeReply(0.9));
-    const { result } = await runLoop(fake, 'task', { budgets: { maxCostUsd: 0.025 }, priceAttempt: () => 0.01 });
+    const { result } = await runLoop(fake, 'task', { budgets: { maxCostUsd: 0.03 }, priceAttempt: () => 0.01 });
     expect(result.decision).toBe('budget-cost');
     expect(result.answer).toBe('one');
     expect(fake.requestsTo('openai.chat')).toHaveLength(3);
   });
 
+  it('a request whose estimated cost would cross what is left is not sent', async () => {
+    // $0.01 a call: $0.02 spent after planner and executor, and the judge's $0.01 would cross $0.025.
+    script(planReply(['a']), { text: 'one' }, judgeReply(0.5));
+    const { result } = await runLoop(fake, 'task', { budgets: { maxCostUsd: 0.025 }, priceAttempt: () => 0.01 });
+    expect(result.decision).toBe('budget-cost');
+    expect(result.error?.message).toMatch(/Not sent: the evaluator request/);
+    expect(result.answer).toBe('one');
+    expect(fake.requestsTo('openai.chat')).toHaveLength(2);
+  });
+
   it('a time budget aborts a call in flight and stops', async () => {
+    // A controlled clock: time stands still until the executor's request reaches the vendor, then
+    // the budget's deadline passes (the clock jumps and the deadline signal fires). No real wait.
+    let now = 0;
+    const deadlines: AbortController[] = [];
+    const clock = {
+      now: () => now,
+      timeoutSignal: () => {
+        const controller = new AbortController();
+        deadlines.push(controller);
+        return controller.signal;
+      },
+    };
     script(planReply(['a']), { text: 'never arrives', delayMs: 10_000 });
-    const { result } = await runLoop(fake, 'task', { budgets: { maxDurationMs: 400 } });
+    const watch = setInterval(() => {
+      if (fake.requestsTo('openai.chat').length < 2) return;
+      clearInterval(watch);
+      now = 1_000;
+      for (const deadline of deadlines) deadline.abort(new Error('time budget'));
+    }, 5);
+    const { result } = await runLoop(fake, 'task', { budgets: { maxDurationMs: 400 }, clock });
+    clearInterval(watch);
     expect(result.decision).toBe('budget-time');
     expect(result.answer).toBeUndefined();
+    expect(requestedModels(fake)).toEqual(['planner-model', 'executor-model']);
   });
 });
 

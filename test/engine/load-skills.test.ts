@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseSkillFile, SkillFileError } from '../../src/engine/skills/parse-skill-file.js';
 import { bundledSkillsDirectory, loadSkills, loadSoul, type SkillSources } from '../../src/engine/skills/load-skills.js';
+import { temporaryDirectories } from '../temporary-directories.js';
+
+const makeDirectory = temporaryDirectories('openkoi-skills-');
 
 let sources: SkillSources;
 
@@ -27,7 +29,7 @@ Judge it.
 `;
 
 beforeEach(() => {
-  const root = mkdtempSync(join(tmpdir(), 'openkoi-skills-'));
+  const root = makeDirectory();
   sources = { bundled: bundledSkillsDirectory(), user: join(root, 'home', 'skills'), project: join(root, 'project', '.openkoi', 'skills') };
 });
 

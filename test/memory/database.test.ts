@@ -1,12 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatabaseError, openDatabase } from '../../src/memory/database.js';
 import { MIGRATIONS } from '../../src/memory/migrations/index.js';
+import { temporaryDirectories } from '../temporary-directories.js';
+
+const makeDirectory = temporaryDirectories('openkoi-db-');
 
 function temporaryPath(): string {
-  return join(mkdtempSync(join(tmpdir(), 'openkoi-db-')), 'nested', 'openkoi.db');
+  return join(makeDirectory(), 'nested', 'openkoi.db');
 }
 
 describe('openkoi.db is created, migrated and shared safely', () => {

@@ -109,6 +109,11 @@ interface FaultRow {
   status?: number;
   /** The primary's reply; built per test so dates are fresh. */
   reply(adapter: AdapterUnderTest): ScriptedReply;
+  /**
+   * The wall clock (Date) the test runs at, frozen: a Retry-After given as an HTTP date is read
+   * against Date.now(), so a window measured from a running clock would depend on the test's speed.
+   */
+  frozenDate?: number;
   withFallback: Expected;
   alone: Expected;
 }
@@ -174,9 +179,10 @@ const FAULTS: FaultRow[] = [
     modes: ['chat', 'stream'],
     errorKind: 'rate-limit',
     status: 429,
-    // Five seconds ahead, truncated to the second by the date format, less the time the test takes.
+    // Five seconds ahead of a frozen wall clock on a whole second: exactly 5 s, whatever the machine's speed.
+    frozenDate: Date.UTC(2026, 0, 15, 12, 0, 0),
     reply: (adapter) => ({ fault: adapter.rateLimited({ date: new Date(Date.now() + 5_000) }) }),
-    ...transient('rate limit', [3_000, 5_000], { retryAfter: true, errorKind: 'rate-limit', status: 429 }),
+    ...transient('rate limit', 5_000, { retryAfter: true, errorKind: 'rate-limit', status: 429 }),
   },
   {
     name: '500',
@@ -527,7 +533,17 @@ describe.each(ADAPTERS)('$name: each vendor failure gets the action it calls for
         const row = resolved;
         const expected = withFallback ? row.withFallback : row.alone;
         it(`${row.name} (${mode}, ${chainLabel}): ${expected.action}`, async () => {
-          const result = await runScenario(adapter, row, mode, withFallback);
+          if (row.frozenDate !== undefined) {
+            // Only Date is faked: the sockets and timers of the SDK and the fake stay real.
+            vi.useFakeTimers({ toFake: ['Date'] });
+            vi.setSystemTime(row.frozenDate);
+          }
+          let result: Awaited<ReturnType<typeof runScenario>>;
+          try {
+            result = await runScenario(adapter, row, mode, withFallback);
+          } finally {
+            vi.useRealTimers();
+          }
 
           expect(result.requests).toEqual(expected.requests);
           expectWaits(result.waits, expected.waits);

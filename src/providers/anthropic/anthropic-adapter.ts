@@ -70,10 +70,12 @@ export class AnthropicAdapter implements ModelProvider {
     let usage: AnthropicUsageFields = {};
     let stopReason: string | undefined;
     let stopped = false;
+    let startSeen = false;
     for await (const event of stream) {
       deadline.touch();
       switch (event.type) {
         case 'message_start':
+          startSeen = true;
           usage = mergeAnthropicUsage(usage, event.message.usage);
           yield { type: 'response-metadata', responseModel: event.message.model, responseId: event.message.id };
           break;
@@ -112,6 +114,8 @@ export class AnthropicAdapter implements ModelProvider {
       }
     }
     if (!stopped) {
+      // What the vendor reported before the cut was billed: routing records it with the failure.
+      if (startSeen) yield { type: 'usage', usage: convertAnthropicUsage(usage) };
       // The SDK ends iteration quietly when the connection is aborted (our deadline or the
       // caller) and the socket may simply close: either way a reply without message_stop is
       // incomplete. classifySdkError tells the timeout and the abort apart from a cut.

@@ -1,0 +1,98 @@
+import type { TextPart, ToolCallPart, ToolResultPart } from '../model/content-part.js';
+import type { Message } from '../model/message.js';
+import type { ToolDefinition } from '../model/tool-definition.js';
+import type { RoleRequest } from '../routing/model-gateway.js';
+import { invalidField } from './client-error.js';
+import { isObject, textOfParts } from './translate-helpers.js';
+
+/**
+ * An Anthropic Messages request body as openkoi's request. Thinking blocks in the history are left
+ * out (openkoi's messages do not carry them, and a vendor other than Anthropic would refuse them);
+ * `thinking`, `top_p`, `top_k` and `metadata` are hints the gateway does not forward. Images,
+ * documents, server tools, stop sequences and forced tool choices are refused with a 400.
+ */
+export function roleRequestOfAnthropicMessages(body: Record<string, unknown>): RoleRequest {
+  const { messages } = body;
+  if (!Array.isArray(messages) || messages.length === 0) invalidField('messages', 'required: a non-empty array.');
+  const maxTokens = body['max_tokens'];
+  if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens <= 0) invalidField('max_tokens', 'required: a positive integer.');
+  const stops = body['stop_sequences'];
+  if (Array.isArray(stops) && stops.length > 0) invalidField('stop_sequences', 'not supported by the gateway.');
+  const choice = body['tool_choice'];
+  if (isObject(choice) && choice['type'] !== 'auto' && choice['type'] !== 'none') invalidField('tool_choice.type', 'only "auto" and "none" are supported by the gateway.');
+
+  const converted: Message[] = [];
+  const system = body['system'];
+  if (system !== undefined) {
+    const text = typeof system === 'string' ? system : Array.isArray(system) ? textOfParts(system, 'system', ['text']) : invalidField('system', 'a string or text blocks.');
+    if (text !== '') converted.push({ role: 'system', content: text });
+  }
+  converted.push(...convertMessages(messages as unknown[]));
+  const request: RoleRequest = { messages: converted, maxOutputTokens: maxTokens };
+  if (body['tools'] !== undefined && !(isObject(choice) && choice['type'] === 'none')) request.tools = convertTools(body['tools']);
+  if (typeof body['temperature'] === 'number') request.temperature = body['temperature'];
+  return request;
+}
+
+function convertTools(tools: unknown): ToolDefinition[] {
+  if (!Array.isArray(tools)) invalidField('tools', 'an array of tools.');
+  return tools.map((tool, index) => {
+    const field = `tools[${index}]`;
+    if (!isObject(tool)) invalidField(field, 'a tool object.');
+    // Client tools have no type (or "custom"); typed ones are Anthropic's server tools.
+    if (tool['type'] !== undefined && tool['type'] !== 'custom') invalidField(`${field}.type`, `server tool "${String(tool['type'])}" is not supported by the gateway.`);
+    if (typeof tool['name'] !== 'string' || tool['name'] === '') invalidField(`${field}.name`, 'required.');
+    return {
+      name: tool['name'],
+      description: typeof tool['description'] === 'string' ? tool['description'] : '',
+      inputSchema: isObject(tool['input_schema']) ? tool['input_schema'] : { type: 'object', properties: {} },
+    };
+  });
+}
+
+function convertMessages(messages: unknown[]): Message[] {
+  const toolNames = new Map<string, string>();
+  const converted: Message[] = [];
+  messages.forEach((message, index) => {
+    const field = `messages[${index}]`;
+    if (!isObject(message)) invalidField(field, 'an object with a role.');
+    const content = message['content'];
+    const blocks: unknown[] = typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? content : invalidField(`${field}.content`, 'a string or an array of blocks.');
+    if (message['role'] === 'assistant') {
+      const parts: Array<TextPart | ToolCallPart> = [];
+      blocks.forEach((block, blockIndex) => {
+        const blockField = `${field}.content[${blockIndex}]`;
+        if (!isObject(block)) invalidField(blockField, 'a content block.');
+        if (block['type'] === 'text') parts.push({ type: 'text', text: String(block['text'] ?? '') });
+        else if (block['type'] === 'tool_use') {
+          if (typeof block['id'] !== 'string' || typeof block['name'] !== 'string') invalidField(blockField, 'tool_use needs an id and a name.');
+          toolNames.set(block['id'], block['name']);
+          parts.push({ type: 'tool-call', toolCallId: block['id'], toolName: block['name'], input: block['input'] ?? {} });
+        } else if (block['type'] !== 'thinking' && block['type'] !== 'redacted_thinking') {
+          invalidField(`${blockField}.type`, `"${String(block['type'])}" is not supported in assistant turns by the gateway.`);
+        }
+      });
+      converted.push({ role: 'assistant', content: parts });
+      return;
+    }
+    if (message['role'] !== 'user') invalidField(`${field}.role`, `"${String(message['role'])}" is not supported (user, assistant).`);
+    // A user turn may carry tool results and text together; openkoi keeps them as a tool message then a user message.
+    const results: ToolResultPart[] = [];
+    const texts: TextPart[] = [];
+    blocks.forEach((block, blockIndex) => {
+      const blockField = `${field}.content[${blockIndex}]`;
+      if (!isObject(block)) invalidField(blockField, 'a content block.');
+      if (block['type'] === 'text') texts.push({ type: 'text', text: String(block['text'] ?? '') });
+      else if (block['type'] === 'tool_result') {
+        const id = block['tool_use_id'];
+        if (typeof id !== 'string') invalidField(`${blockField}.tool_use_id`, 'required.');
+        const output = block['content'];
+        const text = output === undefined ? '' : typeof output === 'string' ? output : Array.isArray(output) ? textOfParts(output, `${blockField}.content`, ['text']) : invalidField(`${blockField}.content`, 'a string or text blocks.');
+        results.push({ type: 'tool-result', toolCallId: id, toolName: toolNames.get(id) ?? '', output: text, ...(block['is_error'] === true ? { isError: true } : {}) });
+      } else invalidField(`${blockField}.type`, `"${String(block['type'])}" content is not supported by the gateway (text and tool_result only).`);
+    });
+    if (results.length > 0) converted.push({ role: 'tool', content: results });
+    if (texts.length > 0 || results.length === 0) converted.push({ role: 'user', content: texts });
+  });
+  return converted;
+}
