@@ -9,6 +9,10 @@ import { jsonError } from './json-error.js';
 import { parseNumberFlag } from './parse-number-flag.js';
 import { composeTask, readPipedInput } from '../ui/read-piped-input.js';
 import { runTask } from './run-task.js';
+import { parseModeFlag } from './build-tool-runner.js';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { PermissionMode } from '../tools/permission-mode.js';
 import { unknownVariables } from '../config/environment-overrides.js';
 
 /** The flags of `openkoi run`, as either parser (oclif's or the start-up fast path) delivers them. */
@@ -34,6 +38,8 @@ export interface RunFlags {
   'show-reasoning'?: boolean;
   /** --no-memory: no recall and no learnings for this run. */
   memory?: boolean;
+  mode?: string;
+  workspace?: string;
 }
 
 const MODEL_FLAGS = ['model', 'executor', 'evaluator', 'planner', 'embedder'] as const;
@@ -114,8 +120,12 @@ export function largeInputWarning(piped: string): string | undefined {
 /** `openkoi run`: flags and words in, exit code out. */
 export async function runFromFlags(flags: RunFlags, words: string[]): Promise<number> {
   let layer: OpenkoiConfig;
+  let mode: PermissionMode | undefined;
+  let workspace: string | undefined;
   try {
     layer = configFromRunFlags(flags);
+    mode = parseModeFlag(flags.mode);
+    workspace = workspaceFromFlag(flags.workspace);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`openkoi: ${error.message}\n`);
@@ -156,6 +166,8 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
     stderr: process.stderr,
     signal: controller.signal,
     ...(flags.config ? { configPath: flags.config } : {}),
+    ...(mode ? { mode } : {}),
+    ...(workspace ? { workspace } : {}),
   });
   // The engine reports any stop from outside as interrupted; the exit code says which stop it was.
   const reason: unknown = controller.signal.reason;
@@ -179,4 +191,12 @@ class StopRequest extends Error {
 function waitNotice(words: string[]): (() => void) | undefined {
   if (words.join(' ').trim() === '') return undefined;
   return () => process.stderr.write('openkoi: reading standard input to add to the task (nothing yet; --no-stdin skips it, Ctrl-D ends it)\n');
+}
+
+/** --workspace DIR: an existing folder, made absolute. */
+function workspaceFromFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const path = resolve(value);
+  if (!existsSync(path) || !statSync(path).isDirectory()) throw new ConfigError(`--workspace "${value}" is not a folder.`, '--workspace', '--workspace');
+  return path;
 }

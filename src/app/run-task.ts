@@ -42,6 +42,13 @@ import { GatewayEmbedder } from '../engine/gateway-embedder.js';
 import { resolveEmbedderChain, withoutEmbedder } from '../routing/embedder-chain.js';
 import { PoolWithOfflineEmbedder } from '../routing/pool-with-offline-embedder.js';
 import { TaskMemory } from './task-memory.js';
+import { buildToolSetup, choosePermissionMode, type ToolSetup } from './build-tool-runner.js';
+import type { AskPermission, PermissionMode } from '../tools/permission-mode.js';
+import type { Tool } from '../tools/tool.js';
+import type { SandboxStatus } from '../tools/shell/sandbox.js';
+import type { FileChange } from '../tools/change-tracker.js';
+import { askToolPermission } from '../ui/ask-tool-permission.js';
+import { renderChangeStat } from '../ui/render-change-stat.js';
 
 export interface RunTaskInput {
   task: string;
@@ -70,6 +77,14 @@ export interface RunTaskInput {
    * stderr are both terminals, else nobody is asked (the run is untrusted and warns). Tests inject one.
    */
   confirmTrust?: ConfirmTrust;
+  /** --mode: wins over `[tools] mode`; the only way to `auto` in an untrusted workspace. */
+  mode?: PermissionMode;
+  /** Asks before a write or a command in ask mode. Default: the terminal question when stdin and stderr are terminals, else nobody (refused). */
+  askPermission?: AskPermission;
+  /** Tools from other sources (MCP servers), under the same permissions. */
+  extraTools?: Tool[];
+  /** Tests pin the sandbox decision; default: detected. */
+  sandbox?: SandboxStatus;
 }
 
 /** The one map from the engine's task outcomes to exit codes (README's table). */
@@ -240,13 +255,37 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const evaluatorChecks = executeOnly
       ? undefined
       : prepareChecks({ workspace, config, trusted: trust.trusted, runner: new PlainCommandRunner(), note: (line) => progress.line('checks', line) });
+    let toolSetup: ToolSetup | undefined;
+    if (!input.tools) {
+      const interactive = input.stdin?.isTTY === true && input.stderr.isTTY === true;
+      const choice = choosePermissionMode({ flag: input.mode, configured: config.tools?.mode, trusted: trust.trusted, interactive });
+      if (choice.warning) input.stderr.write(`openkoi: warning: ${choice.warning}\n`);
+      const ask = input.askPermission ?? (interactive && input.stdin ? (question: Parameters<AskPermission>[0]) => askToolPermission({ input: input.stdin!, output: input.stderr }, question) : undefined);
+      toolSetup = buildToolSetup({
+        workspace: trust.workspace,
+        home,
+        config: config.tools,
+        mode: choice.mode,
+        environment,
+        ...(ask ? { ask } : {}),
+        ...(input.extraTools ? { extraTools: input.extraTools } : {}),
+        ...(input.sandbox ? { sandbox: input.sandbox } : {}),
+        onProgress: (line) => {
+          liveOutput?.endLine();
+          progress.line('tool', line);
+        },
+        onRefused: (line) => input.stderr.write(`openkoi: ${line}\n`),
+      });
+      const shellNote = choice.mode === 'read' ? 'no writes, no shell' : toolSetup.sandbox.sandboxed ? 'shell sandboxed (bwrap)' : `shell NOT sandboxed: ${toolSetup.sandbox.reason}`;
+      progress.line('tools', `mode ${choice.mode} · ${shellNote} · workspace ${trust.workspace}`);
+    }
     const result = await runIterationLoop({
       task: input.task,
       taskId,
       soul: loadSoul(sources),
       evaluators,
       gateway,
-      tools: input.tools ?? NO_TOOLS,
+      tools: input.tools ?? toolSetup?.registry ?? NO_TOOLS,
       stream,
       roleSettings: modelOptions.byRole,
       settings,
@@ -286,6 +325,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     liveOutput?.endLine();
 
     const exitCode = exitCodeFor(result);
+    const changes = toolSetup?.changes.changes() ?? [];
     store.finishTask(taskId, {
       status: outcomeOf(result.decision),
       decision: result.decision,
@@ -297,12 +337,13 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     });
 
     if (input.json) {
-      input.stdout.write(`${JSON.stringify(summarise(taskId, result, exitCode, chains, usedRoles, meter))}\n`);
+      input.stdout.write(`${JSON.stringify({ ...summarise(taskId, result, exitCode, chains, usedRoles, meter), ...(toolSetup ? { changes } : {}) })}\n`);
     } else if (!streamToStdout && result.answer !== undefined) {
       // (Streamed to stdout already otherwise: endLine above closed its last line.)
       input.stdout.write(result.answer.endsWith('\n') ? result.answer : `${result.answer}\n`);
     }
     if (result.error) progress.error(result.error.message);
+    if (changes.length > 0) for (const line of renderChangeStat(changes)) progress.line('changes', line);
     // Shown even with --quiet: exit 4 with nothing on stdout needs its reason.
     if (result.decision === 'empty-answer') {
       input.stderr.write(

@@ -42,6 +42,8 @@ export default class Run extends Command {
     checks: Flags.boolean({ allowNo: true, description: "Run the project's tests and linter after each execution as evidence for the evaluator (default); --no-checks skips them." }),
     'show-reasoning': Flags.boolean({ description: "Show the executor's reasoning (thinking), dimmed on stderr; never on stdout. --json carries it per iteration." }),
     memory: Flags.boolean({ allowNo: true, description: 'Recall what earlier tasks taught and learn from this one (default); --no-memory does neither for this run.' }),
+    mode: Flags.string({ description: 'Tool permissions: read (no writes, no shell), ask (ask before each write and command), auto (ask nothing). Default: ask on a terminal, read otherwise.', helpValue: 'read|ask|auto' }),
+    workspace: Flags.string({ description: 'The folder the tools work in (default: the current folder).', helpValue: 'DIR' }),
   };
 
   async run(): Promise<void> {

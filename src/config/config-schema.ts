@@ -136,6 +136,23 @@ const evaluatorSchema = z
     checks: z.boolean().optional(),
   })
   .strict();
+// [tools]: the executor's permission mode, rules and shell settings (src/tools/). Only a trusted
+// workspace's project file may set them (untrusted-project-keys.ts does not list them).
+const toolRule = z.string().regex(/^\s*[A-Za-z0-9_.:*-]+\s*(\(.*\))?\s*$/s, 'a rule such as "shell(npm test*)", "edit(src/**)" or "write"');
+const toolsSchema = z
+  .object({
+    mode: z.enum(['read', 'ask', 'auto']).optional(),
+    allow: z.array(toolRule).optional(),
+    ask: z.array(toolRule).optional(),
+    deny: z.array(toolRule).optional(),
+    network: z.boolean().optional(),
+    shell_timeout_s: z.number().positive().max(86_400).optional(),
+    output_limit: z.number().int().min(1000).max(1_000_000).optional(),
+  })
+  .strict();
+
+export type ToolsConfig = z.infer<typeof toolsSchema>;
+
 // [gateway]: `openkoi serve` (src/gateway/). Aliases name a model, a role's chain or an explicit chain.
 const aliasTarget = z.string().superRefine((value, context) => {
   if (/^role:[a-z]+$/.test(value) || /^[^/\s]+\/\S+$/.test(value.trim())) return;
@@ -173,6 +190,7 @@ export const configSchema = z
     pricing: z.record(modelRefString, priceSchema).optional(),
     plugins: pluginsSchema.optional(),
     evaluator: evaluatorSchema.optional(),
+    tools: toolsSchema.optional(),
     gateway: gatewaySchema.optional(),
     memory: memorySchema.optional(),
   })

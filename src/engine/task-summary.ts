@@ -59,6 +59,10 @@ export const taskSummarySchema = z.object({
   costUsd: z.number().min(0),
   /** False when some call's price was unknown: costUsd is then a lower bound. */
   costKnown: z.boolean(),
+  /** Files the run's tools changed (absent when the run had no tools). */
+  changes: z
+    .array(z.object({ path: z.string(), status: z.enum(['added', 'modified', 'deleted']), additions: z.number().int().min(0), deletions: z.number().int().min(0), diff: z.string() }))
+    .optional(),
   durationMs: z.number().min(0),
 });
 

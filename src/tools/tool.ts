@@ -29,6 +29,11 @@ export interface Tool {
    */
   ruleSubject?(args: Record<string, unknown>): string | undefined;
   run(args: Record<string, unknown>, context: ToolContext): Promise<ToolResult>;
+  /**
+   * What the call would do, shown when the user is asked (a diff for file writes, the command for
+   * shell). Throws (e.g. a ToolInputError) when the call cannot succeed: nothing is asked then.
+   */
+  preview?(args: Record<string, unknown>, context: ToolContext): Promise<string>;
 }
 
 /** Runs one shell command in the workspace (sandboxed when available); used by the shell tool and the evaluator's checks. */

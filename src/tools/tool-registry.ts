@@ -1,0 +1,113 @@
+// The executor's ToolRunner: the built-in tools plus tools from outside (MCP), offered sorted by
+// name (stable schemas keep the cached prompt prefix byte-identical) and run under the permission
+// mode and rules. Every problem (unknown tool, bad arguments, refused, a tool that throws) goes
+// back to the model as a tool error naming the tool and the problem.
+import type { ToolCallPart } from '../model/content-part.js';
+import type { ToolDefinition } from '../model/tool-definition.js';
+import type { ToolOutcome, ToolRunner } from '../engine/tool-runner.js';
+import { matchRules, type PermissionRules } from './permission-rules.js';
+import type { AskPermission, PermissionMode } from './permission-mode.js';
+import type { Tool } from './tool.js';
+import { ToolInputError } from './tool-input-error.js';
+
+export interface ToolRegistryOptions {
+  builtins: Tool[];
+  /** Tools from other sources (MCP servers): same permissions (writes unless readOnly). */
+  extraTools?: Tool[];
+  mode: PermissionMode;
+  rules: PermissionRules;
+  workspace: string;
+  /** Absent: nobody to ask (not a terminal); ask mode then refuses and says so. */
+  ask?: AskPermission;
+  /** One line per call for stderr (`edit src/a.ts (+3 −1)`); the caller adds `[tool]`. */
+  onProgress?: (line: string) => void;
+  /** Said once on stderr when non-interactive ask mode refuses a call. */
+  onRefused?: (line: string) => void;
+}
+
+export interface ToolRegistry extends ToolRunner {
+  tools(): Tool[];
+}
+
+/** The prefix an "always" answer covers: the command's first two words for shell, the folder for files. */
+export function alwaysPrefix(tool: string, subject: string | undefined): string | undefined {
+  if (subject === undefined) return undefined;
+  if (tool === 'shell') return subject.trim().split(/\s+/).slice(0, 2).join(' ');
+  const slash = subject.lastIndexOf('/');
+  return slash === -1 ? '' : subject.slice(0, slash + 1);
+}
+
+export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
+  const all = [...options.builtins, ...(options.extraTools ?? [])];
+  const byName = new Map<string, Tool>();
+  for (const tool of all) if (!byName.has(tool.definition.name)) byName.set(tool.definition.name, tool);
+  // read mode offers only read-only tools.
+  const offered = [...byName.values()].filter((tool) => options.mode !== 'read' || tool.readOnly).sort((a, b) => (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0));
+  const definitions: ToolDefinition[] = offered.map((tool) => tool.definition);
+  const offeredNames = new Set(offered.map((tool) => tool.definition.name));
+  // "Always" answers of this run.
+  const alwaysTools = new Set<string>();
+  const alwaysPrefixes: Array<{ tool: string; prefix: string }> = [];
+  let toldRefusal = false;
+
+  const approvedBefore = (tool: string, subject: string | undefined) =>
+    alwaysTools.has(tool) || (subject !== undefined && alwaysPrefixes.some((entry) => entry.tool === tool && subject.trim().startsWith(entry.prefix)));
+
+  async function permit(tool: Tool, args: Record<string, unknown>): Promise<string | undefined> {
+    const name = tool.definition.name;
+    const subject = tool.ruleSubject?.(args);
+    const matched = matchRules(options.rules, name, subject);
+    if (matched?.verdict === 'deny') return `${name} refused by the rule deny = "${matched.rule.text}"`;
+    if (tool.readOnly) return undefined;
+    if (options.mode === 'read') return `${name} is not available in read mode (run with --mode ask or --mode auto to allow changes)`;
+    const mustAsk = matched?.verdict === 'ask' || (matched?.verdict !== 'allow' && options.mode === 'ask');
+    if (!mustAsk || approvedBefore(name, subject)) return undefined;
+    let preview: string | undefined;
+    if (tool.preview) preview = await tool.preview(args, { workspace: options.workspace }); // throws ToolInputError: nothing to ask
+    if (!options.ask) {
+      const why = `${name} needs permission and nobody can be asked (not a terminal, mode ask); refused. Run with --mode auto, or allow it with [tools] allow = ["${name}(...)"]`;
+      if (!toldRefusal) options.onRefused?.(why);
+      toldRefusal = true;
+      return why;
+    }
+    const prefix = alwaysPrefix(name, subject);
+    const answer = await options.ask({ tool: name, source: tool.source, ...(subject !== undefined ? { subject } : {}), ...(preview !== undefined ? { preview } : {}), ...(prefix !== undefined ? { prefix } : {}) });
+    if (answer === 'no') return `the user declined this ${name} call`;
+    if (answer === 'always-tool') alwaysTools.add(name);
+    if (answer === 'always-prefix' && prefix !== undefined) alwaysPrefixes.push({ tool: name, prefix });
+    return undefined;
+  }
+
+  return {
+    tools: () => offered,
+    definitions: () => definitions,
+    async run(call: ToolCallPart, signal?: AbortSignal): Promise<ToolOutcome> {
+      const tool = byName.get(call.toolName);
+      if (!tool || !offeredNames.has(call.toolName)) {
+        const why = tool ? `tool "${call.toolName}" is not available in read mode` : `unknown tool "${call.toolName}"`;
+        options.onProgress?.(`${call.toolName} → refused (${tool ? 'read mode' : 'unknown tool'})`);
+        return { output: `${why}. Available tools: ${[...offeredNames].join(', ') || 'none'}.`, isError: true };
+      }
+      const input = call.input;
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        options.onProgress?.(`${call.toolName} → bad arguments`);
+        return { output: `${call.toolName}: the arguments must be a JSON object matching the tool's schema (got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}).`, isError: true };
+      }
+      const args = input as Record<string, unknown>;
+      try {
+        const refusal = await permit(tool, args);
+        if (refusal) {
+          options.onProgress?.(`${call.toolName} → refused`);
+          return { output: refusal, isError: true };
+        }
+        const result = await tool.run(args, { workspace: options.workspace, ...(signal ? { signal } : {}) });
+        options.onProgress?.(result.summary ?? `${call.toolName}${result.isError ? ' → error' : ''}`);
+        return { output: result.output, isError: result.isError };
+      } catch (error) {
+        const message = error instanceof ToolInputError ? error.message : `failed: ${(error as Error).message}`;
+        options.onProgress?.(`${call.toolName} → error`);
+        return { output: `${call.toolName}: ${message}`, isError: true };
+      }
+    },
+  };
+}
