@@ -62,7 +62,18 @@ export function variableForKey(path: readonly string[]): string | undefined {
  * Every OPENKOI_* variable openkoi reads, those that set config keys and the rest (paths, endpoints).
  * A test checks that each variable named in src/ is listed, so this list cannot fall behind.
  */
-export const OTHER_VARIABLES: readonly string[] = ['OPENKOI_HOME'];
+export const OTHER_VARIABLES: readonly string[] = [
+  'OPENKOI_HOME',
+  // OPENKOI_SANDBOX=off: shell commands run without bwrap (tools/shell/sandbox.ts).
+  'OPENKOI_SANDBOX',
+  // Endpoints and OAuth client ids of `openkoi connect` (auth/), for tests and enterprise hosts.
+  'OPENKOI_OPENAI_AUTH_URL',
+  'OPENKOI_CHATGPT_URL',
+  'OPENKOI_GITHUB_URL',
+  'OPENKOI_GITHUB_MODELS_URL',
+  'OPENKOI_CHATGPT_CLIENT_ID',
+  'OPENKOI_GITHUB_CLIENT_ID',
+];
 
 /** OPENKOI_* variables that openkoi does not read: each a warning, with a did-you-mean when one is close. */
 export function unknownVariables(environment: NodeJS.ProcessEnv): Array<{ variable: string; suggestion?: string }> {
