@@ -44,12 +44,4 @@ export function authEndpoints(environment: NodeJS.ProcessEnv): AuthEndpoints {
   return { openaiAuth: pick('openaiAuth'), chatgpt: pick('chatgpt'), github: pick('github'), githubModels: pick('githubModels') };
 }
 
-/** openkoi's own identity on the wire: never another client's (Codex CLI's, VS Code's). */
-export const OPENKOI_ORIGINATOR = 'openkoi';
-
-export function openkoiUserAgent(version: string = OPENKOI_VERSION): string {
-  return `openkoi/${version} (${process.platform}; ${process.arch}) node/${process.versions.node}`;
-}
-
-// Kept in step with package.json by a test (identity-headers.test.ts).
-export const OPENKOI_VERSION = '0.1.0';
+export { OPENKOI_ORIGINATOR, openkoiUserAgent } from '../providers/openkoi-identity.js';
