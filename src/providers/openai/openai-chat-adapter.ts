@@ -34,6 +34,8 @@ export interface OpenAIChatAdapterOptions {
   /** Undefined: the SDK's own default, which honours `OPENAI_BASE_URL`. */
   baseURL?: string;
   defaultHeaders?: Record<string, string>;
+  /** Sees every reply's headers (quota telemetry: rate-limit headers); never fails a call. */
+  onResponseHeaders?: (headers: Headers) => void;
 }
 
 // The SDK's timeout only covers the wait for response headers and would cut long generations;
@@ -60,6 +62,7 @@ export class OpenAIChatAdapter implements ModelProvider {
   private readonly apiKeyEnv: string;
   private readonly baseURL: string | undefined;
   private readonly defaultHeaders: Record<string, string> | undefined;
+  private readonly onResponseHeaders: ((headers: Headers) => void) | undefined;
   private client: OpenAI | undefined;
 
   constructor(options: OpenAIChatAdapterOptions) {
@@ -69,6 +72,7 @@ export class OpenAIChatAdapter implements ModelProvider {
     this.apiKeyEnv = options.apiKeyEnv ?? 'OPENAI_API_KEY';
     this.baseURL = options.baseURL;
     this.defaultHeaders = options.defaultHeaders;
+    this.onResponseHeaders = options.onResponseHeaders;
   }
 
   async models(): Promise<ModelInfo[]> {
@@ -254,6 +258,7 @@ export class OpenAIChatAdapter implements ModelProvider {
       // OPENAI_ORG_ID / OPENAI_PROJECT_ID belong to OpenAI; other vendors behind this wire API
       // must not receive them as headers.
       ...(this.id === 'openai' ? {} : { organization: null, project: null }),
+      ...(this.onResponseHeaders ? { fetch: observingFetch(this.onResponseHeaders) } : {}),
     });
     return this.client;
   }
@@ -318,4 +323,17 @@ function decodeEmbedding(embedding: unknown): Float32Array {
   }
   if (Array.isArray(embedding)) return Float32Array.from(embedding as number[]);
   throw new SyntaxError('could not parse an embedding: neither base64 nor an array of numbers');
+}
+
+/** fetch that shows each reply's headers to an observer (quota telemetry) and never fails because of it. */
+function observingFetch(observe: (headers: Headers) => void): typeof fetch {
+  return async (url, init) => {
+    const response = await fetch(url, init);
+    try {
+      observe(response.headers);
+    } catch {
+      // Telemetry never fails a call.
+    }
+    return response;
+  };
 }
