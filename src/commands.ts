@@ -1,5 +1,8 @@
 // Explicit command strategy: oclif loads this one module instead of scanning a directory.
 // Command classes import nothing heavy at top level; their work is imported when they run.
+import Connect from './commands/connect.js';
+import ConnectStatus from './commands/connect-status.js';
+import Disconnect from './commands/disconnect.js';
 import Models from './commands/models.js';
 import Run from './commands/run.js';
 import Status from './commands/status.js';
@@ -10,4 +13,8 @@ export const COMMANDS = {
   run: Run,
   status: Status,
   trust: Trust,
+  // issue 12: sign-ins and keys
+  connect: Connect,
+  'connect:status': ConnectStatus,
+  disconnect: Disconnect,
 };

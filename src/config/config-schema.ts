@@ -79,6 +79,11 @@ const priceSchema = z
   })
   .strict();
 
+// [auth.chatgpt] / [auth.github]: openkoi's own OAuth app for device sign-in (issue 12). A client
+// id is not a secret; openkoi never borrows another client's (Codex CLI's, VS Code's).
+const oauthClientSchema = z.object({ client_id: z.string().min(1).optional() }).strict();
+const authSchema = z.object({ chatgpt: oauthClientSchema.optional(), github: oauthClientSchema.optional() }).strict();
+
 export const configSchema = z
   .object({
     models: modelsSchema.optional(),
@@ -87,6 +92,7 @@ export const configSchema = z
     output: outputSchema.optional(),
     routing: routingSchema.optional(),
     pricing: z.record(modelRefString, priceSchema).optional(),
+    auth: authSchema.optional(),
   })
   .strict();
 
