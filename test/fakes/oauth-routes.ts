@@ -15,6 +15,8 @@ export interface FakeOAuthState {
     /** Lifetime of issued access tokens (seconds). */
     accessTtlSeconds: number;
     accountId: string;
+    /** The poll interval the user-code endpoint announces, in seconds (a string, as the real one sends). */
+    interval: string;
     /** Refresh tokens issued and not yet used. */
     liveRefreshTokens: Set<string>;
     /** Refresh tokens already spent (a second use is `refresh_token_reused`). */
@@ -47,6 +49,7 @@ export function fakeOAuth(server: FakeServer): FakeOAuthState {
         outcome: 'approve',
         accessTtlSeconds: 3600,
         accountId: 'acct-fake-0001',
+        interval: '5',
         liveRefreshTokens: new Set(),
         usedRefreshTokens: new Set(),
         liveAccessTokens: new Set(),
@@ -112,7 +115,7 @@ export const oauthRoutes: RouteDefinition[] = [
       const userCode = `${randomBytes(2).toString('hex').toUpperCase()}-${randomBytes(2).toString('hex').toUpperCase()}`;
       state.devices.set(id, { userCode, polls: 0, challenge, verifier, code: `ac_${randomBytes(8).toString('hex')}` });
       // The real endpoint sends the interval as a string.
-      sendJson(context.response, 200, { device_auth_id: id, user_code: userCode, interval: '5' });
+      sendJson(context.response, 200, { device_auth_id: id, user_code: userCode, interval: state.interval });
     },
   },
   {
