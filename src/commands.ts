@@ -3,12 +3,14 @@
 import Connect from './commands/connect.js';
 import ConnectStatus from './commands/connect-status.js';
 import Disconnect from './commands/disconnect.js';
+import Cooldowns from './commands/cooldowns.js';
 import Models from './commands/models.js';
 import Run from './commands/run.js';
 import Status from './commands/status.js';
 import Trust from './commands/trust.js';
 
 export const COMMANDS = {
+  cooldowns: Cooldowns,
   models: Models,
   run: Run,
   status: Status,

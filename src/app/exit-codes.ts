@@ -15,4 +15,6 @@ export const EXIT = {
   belowThreshold: 4,
   /** Interrupted by the user (Ctrl-C). */
   interrupted: 130,
+  /** Terminated by SIGTERM (`docker stop`, `timeout`, a cancelled CI job): 128 + 15, as shells report it. */
+  terminated: 143,
 } as const;

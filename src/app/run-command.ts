@@ -1,11 +1,14 @@
 import { ConfigError } from '../config/config-error.js';
-import type { OpenkoiConfig } from '../config/config-schema.js';
+import { configSchema, type OpenkoiConfig } from '../config/config-schema.js';
+import { formatConfigIssues } from '../config/format-config-issues.js';
 import { suggestModelRef } from '../model/model-ref.js';
 import { BUILTIN_PROVIDERS, findProviderEntry } from '../providers/provider-catalog.js';
 import { EXIT } from './exit-codes.js';
+import { jsonError } from './json-error.js';
 import { parseNumberFlag } from './parse-number-flag.js';
 import { composeTask, readPipedInput } from '../ui/read-piped-input.js';
 import { runTask } from './run-task.js';
+import { unknownVariables } from '../config/environment-overrides.js';
 
 /** The flags of `openkoi run`, as either parser (oclif's or the start-up fast path) delivers them. */
 export interface RunFlags {
@@ -20,6 +23,8 @@ export interface RunFlags {
   'max-cost'?: string;
   'max-time'?: string;
   stream?: boolean;
+  /** false (`--no-fallback`): each role's named model only. */
+  fallback?: boolean;
   stdin?: boolean;
   json?: boolean;
   config?: string;
@@ -44,8 +49,33 @@ function checkModelFlag(name: (typeof MODEL_FLAGS)[number], value: string | unde
   );
 }
 
+/** The flag that sets each config key, so a value the schema refuses is reported as the flag the user typed. */
+const FLAG_FOR_KEY: Record<string, string> = {
+  'models.executor': '-m/--model or --executor',
+  'models.evaluator': '-m/--model or --evaluator',
+  'models.planner': '-m/--model or --planner',
+  'models.embedder': '--embedder',
+  'engine.quality': '-q/--quality',
+  'engine.iterations': '-i/--iterate',
+  'engine.max_tokens': '--max-tokens',
+  'engine.max_cost_usd': '--max-cost',
+  'engine.max_duration_s': '--max-time',
+  'output.stream': '--stream/--no-stream',
+};
+
 export function configFromRunFlags(flags: RunFlags): OpenkoiConfig {
   for (const name of MODEL_FLAGS) checkModelFlag(name, flags[name]);
+  const layer = flagLayer(flags);
+  const result = configSchema.safeParse(layer, { reportInput: true });
+  if (!result.success) {
+    const problems = formatConfigIssues(result.error.issues, { nameOf: (path) => FLAG_FOR_KEY[path.join('.')] });
+    const first = FLAG_FOR_KEY[result.error.issues[0]?.path.map(String).join('.') ?? ''] ?? 'flags';
+    throw new ConfigError(problems.length === 1 ? `${problems[0]}` : `Invalid flags:\n  - ${problems.join('\n  - ')}`, first, first);
+  }
+  return layer;
+}
+
+function flagLayer(flags: RunFlags): OpenkoiConfig {
   return {
     models: {
       executor: flags.executor ?? flags.model,
@@ -72,28 +102,61 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`openkoi: ${error.message}\n`);
+    if (flags.json === true) process.stdout.write(`${JSON.stringify(jsonError('usage', error.message, EXIT.usage))}\n`);
     return EXIT.usage;
   }
-  const piped = await readPipedInput(process.stdin, flags.stdin === true);
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-  // `openkoi ... | head`: once the reader is gone, stop the task (and the vendor's stream) quietly
-  // instead of dying on EPIPE; the task is recorded as interrupted.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      controller.abort(new Error('output closed'));
-    });
+  for (const { variable, suggestion } of unknownVariables(process.env)) {
+    process.stderr.write(`openkoi: warning: ${variable} is not an openkoi variable${suggestion ? ` — did you mean ${suggestion}?` : ''} (ignored)\n`);
   }
-  return runTask({
+  const piped = flags.stdin === false ? undefined : await readPipedInput(process.stdin, flags.stdin === true, waitNotice(words));
+  const controller = new AbortController();
+  const stop = (reason: StopRequest) => {
+    if (!controller.signal.aborted) controller.abort(reason);
+  };
+  process.once('SIGINT', () => stop(new StopRequest('interrupted', EXIT.interrupted)));
+  process.once('SIGTERM', () => stop(new StopRequest('terminated', EXIT.terminated)));
+  // `openkoi ... | head`: the reader had what it wanted. Stop the task (and the vendor's stream)
+  // quietly instead of dying on EPIPE; the task is recorded as interrupted and the exit is 0.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stop(new StopRequest('output closed', EXIT.ok));
+  });
+  // A closed stderr (`openkoi ... 2>&1 >out.txt | head -1`) loses progress lines, never the task.
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  const code = await runTask({
     task: composeTask(words.join(' '), piped),
     flags: layer,
     quiet: flags.quiet === true,
     json: flags.json === true,
+    ...(flags.fallback === false ? { noFallback: true } : {}),
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     signal: controller.signal,
     ...(flags.config ? { configPath: flags.config } : {}),
   });
+  // The engine reports any stop from outside as interrupted; the exit code says which stop it was.
+  const reason: unknown = controller.signal.reason;
+  return code === EXIT.interrupted && reason instanceof StopRequest ? reason.exitCode : code;
+}
+
+/** Why the run was stopped from outside, and the exit code that says so. */
+class StopRequest extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A task given in words with a stdin that stays silent (a harness that leaves it open): say that
+ * stdin is being read instead of waiting without a word.
+ */
+function waitNotice(words: string[]): (() => void) | undefined {
+  if (words.join(' ').trim() === '') return undefined;
+  return () => process.stderr.write('openkoi: reading standard input to add to the task (nothing yet; --no-stdin skips it, Ctrl-D ends it)\n');
 }

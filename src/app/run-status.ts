@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import { databasePath } from '../config/paths.js';
-import { openDatabase, type Database } from '../memory/database.js';
+import { DatabaseError, databaseExists, openDatabase, type Database } from '../memory/database.js';
 import { resolveProviderEntries } from '../providers/resolve-provider-entries.js';
 import { EXIT } from './exit-codes.js';
 import { InvalidSinceError, parseSince } from '../usage/parse-since.js';
@@ -49,7 +48,7 @@ export function runStatus(input: RunStatusInput): number {
     const { config } = trust.loaded;
     // No database yet means nothing was ever recorded; status does not create one to say so.
     const path = databasePath(environment);
-    database = existsSync(path) ? openDatabase(path) : undefined;
+    database = databaseExists(path) ? openDatabase(path) : undefined;
     if (since) {
       const report = database ? buildUsageReport(database, since, now) : buildUsageReportWithoutDatabase(since, now);
       input.stdout.write(input.json ? JSON.stringify(report, null, 2) + '\n' : renderUsageReport(report));
@@ -66,7 +65,7 @@ export function runStatus(input: RunStatusInput): number {
     }
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof InvalidSinceError) {
+    if (error instanceof ConfigError || error instanceof InvalidSinceError || (error instanceof DatabaseError && error.permissionDenied)) {
       input.stderr.write(`openkoi: ${error.message}\n`);
       return EXIT.usage;
     }

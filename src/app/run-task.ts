@@ -11,7 +11,7 @@ import { formatModelRef, ModelRefError, type ModelRef } from '../model/model-ref
 import { ProviderError } from '../providers/provider-error.js';
 import { providerIds } from '../providers/provider-catalog.js';
 import { resolveProviderEntries } from '../providers/resolve-provider-entries.js';
-import { buildRoleChains } from '../routing/build-role-chains.js';
+import { buildRoleChains, withoutFallbacks } from '../routing/build-role-chains.js';
 import { createGateway } from '../routing/create-gateway.js';
 import { ProviderPool } from '../routing/provider-pool.js';
 import { resolveRoleModelsWithDefault } from '../routing/choose-default-model.js';
@@ -21,6 +21,7 @@ import { CoalescingWriter } from '../ui/coalescing-writer.js';
 import { confirmWorkspaceTrust, TrustQuestionInterrupted } from '../ui/confirm-workspace-trust.js';
 import { PromptInterrupted } from '../ui/connect-prompts.js';
 import { EXIT } from './exit-codes.js';
+import { jsonError, type JsonErrorCode } from './json-error.js';
 import { Progress } from '../ui/progress.js';
 import { attemptPricer } from '../usage/price-attempt.js';
 import { UsageRecorder } from '../usage/usage-recorder.js';
@@ -47,6 +48,8 @@ export interface RunTaskInput {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   signal?: AbortSignal;
+  /** `--no-fallback`: each role's chain is its primary model alone. */
+  noFallback?: boolean;
   tools?: ToolRunner;
   /** Prices an attempt in USD; defaults to the price catalog with `[pricing]` overrides. */
   priceAttempt?: PriceAttempt;
@@ -122,7 +125,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     }
 
     const pool = new ProviderPool(entries, environment, createCredentialFinder(discovery));
-    const chains = buildRoleChains(config, roles, providerIds(entries));
+    const configuredChains = buildRoleChains(config, roles, providerIds(entries));
+    const chains = input.noFallback ? withoutFallbacks(configuredChains) : configuredChains;
     // The embedder is not used by the loop yet; only the generating roles need a working provider.
     const usedRoles: Role[] = settings.maxIterations === 0 ? ['executor'] : [...GENERATING_ROLES];
     for (const role of usedRoles) {
@@ -229,24 +233,31 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     if (error instanceof TrustQuestionInterrupted) return EXIT.interrupted;
     // Ctrl-C or Ctrl-D in the first-provider picker (issue 12): quiet, like the trust question.
     if (error instanceof PromptInterrupted) return EXIT.interrupted;
-    if (error instanceof ConfigError || error instanceof ModelRefError) {
-      progress.error(error.message);
-      return EXIT.usage;
-    }
-    if (error instanceof DatabaseError) {
-      progress.error(error.message);
-      return EXIT.failed;
-    }
-    if (error instanceof ProviderError) {
-      progress.error(error.message);
-      // No status: it failed before anything was sent (a missing key), which is a setup problem.
-      if (error.kind === 'auth' && error.status === undefined) return EXIT.usage;
-      return error.kind === 'aborted' ? EXIT.interrupted : EXIT.failed;
-    }
-    throw error;
+    const failure = describeFailure(error);
+    if (!failure) throw error;
+    progress.error(failure.message);
+    // --json promises one JSON object on stdout: a run that could not start is one too.
+    if (input.json) input.stdout.write(`${JSON.stringify(jsonError(failure.code, failure.message, failure.exitCode))}\n`);
+    return failure.exitCode;
   } finally {
     database?.close();
   }
+}
+
+/** A failure the run reports and maps to an exit code (anything else is a bug and is thrown). */
+function describeFailure(error: unknown): { code: JsonErrorCode; message: string; exitCode: number } | undefined {
+  if (error instanceof ConfigError || error instanceof ModelRefError) return { code: 'config', message: error.message, exitCode: EXIT.usage };
+  if (error instanceof DatabaseError) {
+    return error.permissionDenied
+      ? { code: 'permission', message: error.message, exitCode: EXIT.usage }
+      : { code: 'database', message: error.message, exitCode: EXIT.failed };
+  }
+  if (error instanceof ProviderError) {
+    // No status: it failed before anything was sent (a missing key), which is a setup problem.
+    if (error.kind === 'auth' && error.status === undefined) return { code: 'credentials', message: error.message, exitCode: EXIT.usage };
+    return { code: error.kind === 'aborted' ? 'interrupted' : 'provider', message: error.message, exitCode: error.kind === 'aborted' ? EXIT.interrupted : EXIT.failed };
+  }
+  return undefined;
 }
 
 /** The trust question: injected, or on a terminal (stdin and stderr both TTYs), or nobody. */

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openkoiHome as defaultOpenkoiHome } from '../config/paths.js';
@@ -273,6 +274,7 @@ function savedKeySource(entry: ProviderEntry, context: DiscoveryContext) {
     context.onWarning?.(`${file.display} does not hold a single key; ignored.`);
     return [];
   }
+  warnWhenOthersCanRead(savedKeyPath(context.openkoiHome, entry.id), file.display, context);
   return [{ provider: entry.id, source: `saved key ${file.display}`, usable: true, authMode: 'api-key' as const, apiKey: key, masked: maskSecret(key) }];
 }
 
@@ -280,6 +282,22 @@ function localSource(entry: ProviderEntry, context: DiscoveryContext) {
   if (entry.api !== 'ollama') return [];
   const host = resolveOllamaHost((entry.baseURLVariable && context.environment[entry.baseURLVariable]) || entry.baseURL);
   return [{ provider: entry.id, source: `local ${host}`, usable: true, authMode: 'local' as const, apiKey: '', masked: '' }];
+}
+
+const warnedReadableFiles = new Set<string>();
+
+/** A key file other users can read is used, with a warning once per file (as ssh does for its keys, minus the refusal). */
+function warnWhenOthersCanRead(path: string, display: string, context: DiscoveryContext): void {
+  if (process.platform === 'win32' || warnedReadableFiles.has(path)) return;
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return;
+  }
+  if ((mode & 0o077) === 0) return;
+  warnedReadableFiles.add(path);
+  context.onWarning?.(`${display} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}); it is used, but run: chmod 600 ${display}`);
 }
 
 /** A source's file: undefined when absent, or when unreadable (then warned about, never quoted). */

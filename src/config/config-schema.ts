@@ -59,6 +59,8 @@ const routingSchema = z
     default_cooldown_s: z.number().min(0).optional(),
     max_all_cooling_wait_s: z.number().min(0).optional(),
     idle_timeout_s: z.number().positive().optional(),
+    // Issue 14: one Retry-After of a day must not lock a model for a day.
+    max_cooldown_s: z.number().positive().optional(),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import { ConfigError } from './config-error.js';
 import type { OpenkoiConfig } from './config-schema.js';
 import { GENERATING_ROLES } from '../model/role.js';
+import { closestMatch } from '../model/model-ref.js';
 
 type Parse = (raw: string, name: string) => unknown;
 
@@ -49,4 +50,29 @@ export function environmentOverrides(environment: NodeJS.ProcessEnv): OpenkoiCon
     }
   }
   return layer as OpenkoiConfig;
+}
+
+/** The variable that sets a config key, so a validation error names what the user set. */
+export function variableForKey(path: readonly string[]): string | undefined {
+  const dotted = path.join('.');
+  return ENVIRONMENT_KEYS.find(([, keyPath]) => keyPath.join('.') === dotted)?.[0];
+}
+
+/**
+ * Every OPENKOI_* variable openkoi reads, those that set config keys and the rest (paths, endpoints).
+ * A test checks that each variable named in src/ is listed, so this list cannot fall behind.
+ */
+export const OTHER_VARIABLES: readonly string[] = ['OPENKOI_HOME'];
+
+/** OPENKOI_* variables that openkoi does not read: each a warning, with a did-you-mean when one is close. */
+export function unknownVariables(environment: NodeJS.ProcessEnv): Array<{ variable: string; suggestion?: string }> {
+  const known = [...ENVIRONMENT_KEYS.map(([variable]) => variable), ...OTHER_VARIABLES];
+  return Object.keys(environment)
+    .filter((name) => name.startsWith('OPENKOI_') && !known.includes(name))
+    .sort()
+    .map((variable) => {
+      // Compared without the shared prefix, which would make every name look close.
+      const suffix = closestMatch(variable.slice('OPENKOI_'.length), known.map((name) => name.slice('OPENKOI_'.length)));
+      return suffix ? { variable, suggestion: `OPENKOI_${suffix}` } : { variable };
+    });
 }

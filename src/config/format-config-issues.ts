@@ -1,19 +1,58 @@
 import type { z } from 'zod';
+import { closestMatch } from '../model/model-ref.js';
+
+export interface FormatIssueOptions {
+  /**
+   * How the user wrote a key in this source: a flag (`-q/--quality`) or a variable
+   * (`OPENKOI_QUALITY`) instead of the dotted config key; undefined keeps the key.
+   */
+  nameOf?: (path: readonly string[]) => string | undefined;
+  /** The schema validated against: unknown keys get a did-you-mean from the keys it knows there. */
+  schema?: z.ZodType;
+}
 
 /** One line per problem: the key as the user wrote it, and what was expected. */
-export function formatConfigIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+export function formatConfigIssues(issues: readonly z.core.$ZodIssue[], options: FormatIssueOptions = {}): string[] {
   return issues.map((issue) => {
-    const key = issue.path.map(String).join('.');
+    const path = issue.path.map(String);
+    const key = path.join('.');
     if (issue.code === 'unrecognized_keys') {
-      const names = issue.keys.map((name) => (key ? `${key}.${name}` : name));
-      return `unknown key ${names.map((name) => `"${name}"`).join(', ')}${knownKeysHint(issue)}`;
+      const known = options.schema ? knownKeysAt(options.schema, path) : [];
+      return issue.keys
+        .map((name) => {
+          const suggestion = closestMatch(name, known);
+          const full = key ? `${key}.${name}` : name;
+          return `unknown key "${full}"${suggestion ? ` — did you mean "${key ? `${key}.${suggestion}` : suggestion}"?` : ' (see config.example.toml for every key)'}`;
+        })
+        .join('\n  - ');
     }
-    return `key "${key || '(top level)'}": ${describeIssue(issue)}`;
+    const name = options.nameOf?.(path);
+    return name ? `${name}: ${describeIssue(issue)}` : `key "${key || '(top level)'}": ${describeIssue(issue)}`;
   });
 }
 
-function knownKeysHint(_issue: z.core.$ZodIssue): string {
-  return ' (see config.example.toml for every key)';
+/** The keys an object schema accepts at `path` (through optional, default and record layers). */
+export function knownKeysAt(schema: z.ZodType, path: readonly string[]): string[] {
+  let node: unknown = schema;
+  for (const segment of [...path, undefined]) {
+    node = unwrap(node);
+    const def = (node as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    if (!def) return [];
+    if (segment === undefined) return def.type === 'object' ? Object.keys(def.shape as object) : [];
+    if (def.type === 'object') node = (def.shape as Record<string, unknown>)[segment];
+    else if (def.type === 'record') node = def.valueType;
+    else return [];
+  }
+  return [];
+}
+
+function unwrap(node: unknown): unknown {
+  let current = node;
+  for (;;) {
+    const def = (current as { _zod?: { def?: { type?: string; innerType?: unknown } } })._zod?.def;
+    if (def && (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) current = def.innerType;
+    else return current;
+  }
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

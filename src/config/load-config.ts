@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { ConfigError } from './config-error.js';
 import { configSchema, DEFAULT_CONFIG, type OpenkoiConfig } from './config-schema.js';
-import { environmentOverrides } from './environment-overrides.js';
+import { environmentOverrides, variableForKey } from './environment-overrides.js';
 import { formatConfigIssues } from './format-config-issues.js';
 import { mergeLayers } from './merge-layers.js';
 import { projectConfigPath, userConfigPath } from './paths.js';
@@ -70,7 +70,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       }
     }
   }
-  layers.push(validateLayer(environmentOverrides(environment), 'environment (OPENKOI_* variables)'));
+  layers.push(validateLayer(environmentOverrides(environment), 'environment (OPENKOI_* variables)', variableForKey));
   if (options.flags) layers.push(validateLayer(options.flags, 'command-line flags'));
   return { config: mergeLayers(layers), files, projectFile: projectPath, ignoredKeys };
 }
@@ -110,10 +110,10 @@ function parseConfigFile(path: string): unknown {
   }
 }
 
-function validateLayer(data: unknown, source: string): OpenkoiConfig {
+function validateLayer(data: unknown, source: string, nameOf?: (path: readonly string[]) => string | undefined): OpenkoiConfig {
   const result = configSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
-  const problems = formatConfigIssues(result.error.issues);
+  const problems = formatConfigIssues(result.error.issues, { schema: configSchema, ...(nameOf ? { nameOf } : {}) });
   const firstKey = result.error.issues[0]?.path.map(String).join('.');
   throw new ConfigError(`Invalid configuration in ${source}:\n  - ${problems.join('\n  - ')}`, source, firstKey);
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -28,6 +28,8 @@ export function openDatabase(path: string): Database {
   } catch (error) {
     database?.close();
     if (error instanceof DatabaseError) throw error;
+    const denied = permissionProblem(path);
+    if (denied) throw denied;
     throw new DatabaseError(
       `Cannot use the openkoi database ${path}: ${(error as Error).message}. ` +
         'If it is damaged or not an openkoi database, move it aside (openkoi then starts a new one), or set OPENKOI_HOME elsewhere.',
@@ -39,6 +41,64 @@ export function openDatabase(path: string): Database {
 /** The database could not be opened or migrated; the message says which file and what to do. */
 export class DatabaseError extends Error {
   override name = 'DatabaseError';
+  /** The file or its folder is not readable/writable by this user: a setup problem, not damage. */
+  readonly permissionDenied: boolean;
+  constructor(message: string, options?: ErrorOptions & { permissionDenied?: boolean }) {
+    super(message, options);
+    this.permissionDenied = options?.permissionDenied ?? false;
+  }
+}
+
+/**
+ * Whether the database file exists; a folder or file this user may not read is an error, not
+ * "no database" (which would report nothing spent).
+ */
+export function databaseExists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      const denied = permissionProblem(path);
+      if (denied) throw denied;
+      return false;
+    }
+    throw permissionProblem(path) ?? new DatabaseError(`Cannot use the openkoi database ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** A permission problem on the database file or the folders above it, named by path; undefined when there is none. */
+function permissionProblem(path: string): DatabaseError | undefined {
+  if (path === ':memory:') return undefined;
+  const denied = (target: string, what: string) =>
+    new DatabaseError(
+      `Permission denied: ${what} ${target}. Fix its owner or mode (ls -ld "${target}"), or set OPENKOI_HOME to a folder you own.`,
+      { permissionDenied: true },
+    );
+  // The nearest existing folder above the file must let us in and (to create files) write.
+  let folder = dirname(path);
+  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
+  for (let above = folder; ; above = dirname(above)) {
+    try {
+      accessSync(above, constants.X_OK);
+    } catch {
+      return denied(above, 'cannot enter the folder');
+    }
+    if (dirname(above) === above) break;
+  }
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    return denied(folder, 'cannot write in the folder');
+  }
+  if (existsSync(path)) {
+    try {
+      accessSync(path, constants.R_OK | constants.W_OK);
+    } catch {
+      return denied(path, 'cannot read and write the database');
+    }
+  }
+  return undefined;
 }
 
 export function migrate(database: Database): void {

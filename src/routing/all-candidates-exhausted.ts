@@ -11,6 +11,8 @@ export interface ExhaustedCandidate {
   lastError?: { kind: ProviderErrorKind; status?: number; message: string };
   /** Epoch ms; set while the candidate is cooling. */
   cooldownUntil?: number;
+  /** Why the cooldown is shorter than the vendor asked (max_cooldown_s). */
+  cooldownNote?: string;
 }
 
 /** Every candidate of a role's chain failed or is cooling down; nothing was left to try. */
@@ -41,7 +43,7 @@ function describeCandidate(entry: ExhaustedCandidate, now: number): string {
     : 'not tried';
   const cooling =
     entry.cooldownUntil !== undefined && entry.cooldownUntil > now
-      ? `; cooling until ${new Date(entry.cooldownUntil).toISOString()} (${Math.ceil((entry.cooldownUntil - now) / 1000)} s from now)`
+      ? `; cooling until ${new Date(entry.cooldownUntil).toISOString()} (${Math.ceil((entry.cooldownUntil - now) / 1000)} s from now${entry.cooldownNote ? `: ${entry.cooldownNote}` : ''})`
       : '';
   return `${formatModelRef(entry.candidate)}: ${what}${cooling}`;
 }

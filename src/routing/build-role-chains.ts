@@ -30,3 +30,8 @@ export function buildRoleChains(config: OpenkoiConfig, primaries: Partial<RoleMo
   }
   return chains;
 }
+
+/** `--no-fallback`: each role keeps only its first candidate (the model it names). */
+export function withoutFallbacks(chains: Record<Role, ModelRef[]>): Record<Role, ModelRef[]> {
+  return Object.fromEntries(ROLES.map((role) => [role, chains[role].slice(0, 1)])) as Record<Role, ModelRef[]>;
+}

@@ -7,7 +7,7 @@ import { OLLAMA_PULL_SUGGESTION, pickBestOllamaModel } from '../providers/ollama
 import { probeOllama } from '../providers/ollama/probe-ollama.js';
 import type { ProviderEntry } from '../providers/provider-catalog.js';
 import { resolveRoleModels, type RoleModels } from './resolve-role-models.js';
-import { NO_PROVIDER_MESSAGE, selectDefaultModel } from './select-default-model.js';
+import { credentialedWithoutDefault, NO_PROVIDER_MESSAGE, selectDefaultModel, selectOtherDefaultModel } from './select-default-model.js';
 
 /**
  * Asks the person at the terminal to set up a provider when none is found (the application layer
@@ -47,6 +47,18 @@ export async function chooseDefaultModel(entries: readonly ProviderEntry[], cont
     const best = pickBestOllamaModel(probe.models);
     if (best) return { provider: ollama.id, model: best };
     if (probe.reachable) ollamaHint = `\nOllama is running at ${probe.host} but has no model installed: run \`${OLLAMA_PULL_SUGGESTION}\`.`;
+  }
+  const other = selectOtherDefaultModel(entries, context);
+  if (other) return other;
+  const withoutDefault = credentialedWithoutDefault(entries, context);
+  if (withoutDefault.length > 0) {
+    // A key is there: saying "no provider is configured" would be false. Name what is missing.
+    const names = withoutDefault.map((entry) => entry.id);
+    throw new ConfigError(
+      `A credential was found for ${names.join(', ')}, but no model is named for it: pass -m ${names[0]}/<model>, ` +
+        `or set [providers.${names[0]}] default_model (or [models] executor) in config.toml.`,
+      'models',
+    );
   }
   const picked = await askForProvider?.();
   if (picked) return picked;

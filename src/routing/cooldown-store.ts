@@ -31,6 +31,8 @@ export interface CooldownStore {
   coolDown(candidate: ModelRef, request: CooldownRequest): Cooldown;
   /** Cooldowns whose deadline is after `now`, earliest first. */
   active(now: number): Cooldown[];
+  /** Ends the candidate's cooldown, or every one without a candidate; returns how many rows went. */
+  clear(candidate?: ModelRef): number;
 }
 
 interface CooldownRow {
@@ -51,6 +53,8 @@ export class SqliteCooldownStore implements CooldownStore {
   private readonly upsert;
   private readonly select;
   private readonly selectActive;
+  private readonly deleteOne;
+  private readonly deleteAll;
 
   constructor(database: Database) {
     // The error fields always take the newest error (what the candidate last said); only the
@@ -68,6 +72,12 @@ export class SqliteCooldownStore implements CooldownStore {
     `);
     this.select = database.prepare<[string, string], CooldownRow>('SELECT * FROM cooldowns WHERE provider = ? AND model = ?');
     this.selectActive = database.prepare<[number], CooldownRow>('SELECT * FROM cooldowns WHERE until_ms > ? ORDER BY until_ms, provider, model');
+    this.deleteOne = database.prepare<[string, string]>('DELETE FROM cooldowns WHERE provider = ? AND model = ?');
+    this.deleteAll = database.prepare('DELETE FROM cooldowns');
+  }
+
+  clear(candidate?: ModelRef): number {
+    return (candidate ? this.deleteOne.run(candidate.provider, candidate.model) : this.deleteAll.run()).changes;
   }
 
   get(candidate: ModelRef): Cooldown | undefined {
@@ -124,6 +134,15 @@ export class MemoryCooldownStore implements CooldownStore {
     };
     this.rows.set(key(candidate), cooldown);
     return cooldown;
+  }
+
+  clear(candidate?: ModelRef): number {
+    if (!candidate) {
+      const count = this.rows.size;
+      this.rows.clear();
+      return count;
+    }
+    return this.rows.delete(key(candidate)) ? 1 : 0;
   }
 
   active(now: number): Cooldown[] {

@@ -11,6 +11,8 @@ export interface RetryPolicy {
   maxRetryWaitMs: number;
   /** Cooldown when the vendor gave no Retry-After. */
   defaultCooldownMs: number;
+  /** No cooldown is longer, whatever the vendor asked for (a Retry-After of a day is capped). */
+  maxCooldownMs: number;
   /** With every candidate cooling, wait for the earliest deadline only when it is this close. */
   maxAllCoolingWaitMs: number;
   /** Milliseconds without a byte before a call counts as a timeout. */
@@ -26,6 +28,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   retryBudget: 2,
   maxRetryWaitMs: 30_000,
   defaultCooldownMs: 60_000,
+  maxCooldownMs: 900_000,
   maxAllCoolingWaitMs: 30_000,
   idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS,
   backoffBaseMs: 1_000,
@@ -41,6 +44,7 @@ export function retryPolicyFromConfig(routing: RoutingConfig | undefined): Retry
     retryBudget: routing?.retry_budget ?? DEFAULT_RETRY_POLICY.retryBudget,
     maxRetryWaitMs: seconds(routing?.max_retry_wait_s, DEFAULT_RETRY_POLICY.maxRetryWaitMs),
     defaultCooldownMs: seconds(routing?.default_cooldown_s, DEFAULT_RETRY_POLICY.defaultCooldownMs),
+    maxCooldownMs: seconds(routing?.max_cooldown_s, DEFAULT_RETRY_POLICY.maxCooldownMs),
     maxAllCoolingWaitMs: seconds(routing?.max_all_cooling_wait_s, DEFAULT_RETRY_POLICY.maxAllCoolingWaitMs),
     idleTimeoutMs: seconds(routing?.idle_timeout_s, DEFAULT_RETRY_POLICY.idleTimeoutMs),
   };

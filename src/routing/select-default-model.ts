@@ -29,6 +29,27 @@ export function selectDefaultModel(
   return undefined;
 }
 
+/**
+ * After PROVIDERS.md's four (anthropic, openai, google, then Ollama): any other provider with a
+ * credential and a default model (groq, openrouter, …), in catalog order.
+ */
+export function selectOtherDefaultModel(
+  entries: readonly ProviderEntry[],
+  context: DiscoveryContext,
+): ModelRef | undefined {
+  const first = new Set(DEFAULT_MODEL_ORDER.map((ref) => ref.provider));
+  for (const entry of entries) {
+    if (first.has(entry.id) || entry.api === 'ollama' || !entry.defaultModel) continue;
+    if (discoverCredential(entry, context)) return { provider: entry.id, model: entry.defaultModel };
+  }
+  return undefined;
+}
+
+/** Providers with a credential but no default model: the no-provider message must not pretend there is no key. */
+export function credentialedWithoutDefault(entries: readonly ProviderEntry[], context: DiscoveryContext): ProviderEntry[] {
+  return entries.filter((entry) => entry.api !== 'ollama' && !entry.defaultModel && discoverCredential(entry, context) !== undefined);
+}
+
 export const NO_PROVIDER_MESSAGE = [
   'No model provider is configured. Any one of these works:',
   '  - an API key in the environment: ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_API_KEY (or GEMINI_API_KEY),',

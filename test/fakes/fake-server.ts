@@ -65,6 +65,11 @@ export class FakeServer {
     return this;
   }
 
+  /** Responses whose connection is still open: a client that stopped reading a stream must have closed it. */
+  get openResponseCount(): number {
+    return this.openResponses.size;
+  }
+
   requestsTo(route: string): RecordedRequest[] {
     return this.requests.filter((request) => request.route === route);
   }

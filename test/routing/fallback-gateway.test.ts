@@ -3,7 +3,7 @@ import type { ModelRef } from '../../src/model/model-ref.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import { openDatabase } from '../../src/memory/database.js';
 import { AllCandidatesExhausted } from '../../src/routing/all-candidates-exhausted.js';
-import { SqliteCooldownStore } from '../../src/routing/cooldown-store.js';
+import { SqliteCooldownStore, type CooldownStore } from '../../src/routing/cooldown-store.js';
 import type { FakeServer } from '../fakes/fake-server.js';
 import { startFakeVendors } from '../fakes/start-fake-vendors.js';
 import {
@@ -64,11 +64,25 @@ describe('LiteLLM regressions stay fixed', () => {
     await first.gateway.chat('executor', ASK);
     expect(database.cooldownRows()).toEqual([{ candidate: 'openai/gpt-5.2', forMs: 30_000, errorKind: 'rate-limit', status: 429 }]);
 
-    // Another process, a second later, calls the same model alone and gets a 429 with a 2 s wait.
+    // Another process, a second later, had read the table before the first one wrote (so it
+    // does not skip the model): it sends, gets a 429 with a 2 s wait, and writes the shorter deadline.
     fake.script('openai.chat', { fault: { status: 429, headers: { 'retry-after': '2' } } });
-    const second = gatewayFor({ chains: chains([GPT]), pool: fakePool(fake), cooldowns: storeOf(database), clock: new FakeClock(T0 + 1_000), policy: { retryBudget: 0 } });
+    const shared = storeOf(database);
+    let wrote = false;
+    const readBeforeTheWrite: CooldownStore = {
+      get: (candidate) => (wrote ? shared.get(candidate) : undefined),
+      active: (now) => (wrote ? shared.active(now) : []),
+      clear: (candidate) => shared.clear(candidate),
+      coolDown: (candidate, request) => {
+        wrote = true;
+        return shared.coolDown(candidate, request);
+      },
+    };
+    const second = gatewayFor({ chains: chains([GPT]), pool: fakePool(fake), cooldowns: readBeforeTheWrite, clock: new FakeClock(T0 + 1_000), policy: { retryBudget: 0 } });
     await gateway429(second.gateway);
 
+    // The merge was exercised: the second process really met the 429 and wrote its 3 s deadline.
+    expect(requestsTo('openai.chat', GPT.model)).toBe(2);
     expect(database.cooldownRows()).toEqual([{ candidate: 'openai/gpt-5.2', forMs: 30_000, errorKind: 'rate-limit', status: 429 }]);
   });
 
@@ -252,6 +266,19 @@ describe('embeddings go through the embedder chain', () => {
     const error = await failureOf(gateway.embed(['hello']));
 
     expect(error.message).toMatch(/anthropic\/claude-sonnet-4-6 \(embedder\) failed: .*cannot embed: Anthropic has no embeddings API/);
+  });
+});
+
+describe('max_cooldown_s caps a cooldown, whatever the vendor asked for', () => {
+  it('a 429 with Retry-After of a day cools the model for 900 s, and the error says the vendor asked for longer', async () => {
+    fake.script('openai.chat', { fault: { status: 429, headers: { 'retry-after': '86400' } } });
+    const { gateway } = gatewayFor({ chains: chains([GPT]), pool: fakePool(fake), cooldowns: storeOf(database) });
+
+    const error = await failureOf(gateway.chat('executor', ASK));
+
+    expect(error).toBeInstanceOf(AllCandidatesExhausted);
+    expect(database.cooldownRows()).toEqual([{ candidate: 'openai/gpt-5.2', forMs: 900_000, errorKind: 'rate-limit', status: 429 }]);
+    expect(error.message).toContain('(900 s from now: the vendor asked for 86400 s; capped at max_cooldown_s = 900 s)');
   });
 });
 

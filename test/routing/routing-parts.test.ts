@@ -114,6 +114,11 @@ describe('[routing] in config.toml sets the retry policy', () => {
     expect(DEFAULT_RETRY_POLICY.defaultCooldownMs).toBe(60_000);
   });
 
+  it('max_cooldown_s caps cooldowns, 900 s unless set', () => {
+    expect(retryPolicyFromConfig(configSchema.parse({ routing: { max_cooldown_s: 120 } }).routing).maxCooldownMs).toBe(120_000);
+    expect(DEFAULT_RETRY_POLICY.maxCooldownMs).toBe(900_000);
+  });
+
   it('rejects an unknown key (a typo would otherwise be a setting silently not applied)', () => {
     expect(configSchema.safeParse({ routing: { max_retries: 3 } }).success).toBe(false);
     expect(configSchema.safeParse({ routing: { max_attempts: 0 } }).success).toBe(false);
