@@ -1,5 +1,8 @@
 // Explicit command strategy: oclif loads this one module instead of scanning a directory.
 // Command classes import nothing heavy at top level; their work is imported when they run.
+import Connect from './commands/connect.js';
+import ConnectStatus from './commands/connect-status.js';
+import Disconnect from './commands/disconnect.js';
 import Cooldowns from './commands/cooldowns.js';
 import Models from './commands/models.js';
 import Run from './commands/run.js';
@@ -23,4 +26,8 @@ export const COMMANDS = {
   token: Token,
   history: History,
   memory: Memory,
+  // issue 12: sign-ins and keys
+  connect: Connect,
+  'connect:status': ConnectStatus,
+  disconnect: Disconnect,
 };

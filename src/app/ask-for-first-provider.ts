@@ -1,5 +1,6 @@
 import { ollamaHostSetting } from '../auth/discover-providers.js';
 import type { DiscoveryContext } from '../auth/discover-credentials.js';
+import { cleanPastedKey } from '../auth/clean-pasted-key.js';
 import { saveKey } from '../auth/saved-keys.js';
 import type { ModelRef } from '../model/model-ref.js';
 import { OLLAMA_PULL_SUGGESTION, pickBestOllamaModel } from '../providers/ollama/pick-best-ollama-model.js';
@@ -40,6 +41,7 @@ async function pickWithTerminal(
       return model ? { model } : { problem: `Ollama is running but has no model: run \`${OLLAMA_PULL_SUGGESTION}\`.` };
     },
     saveKey: (providerId, key) => saveKey(context.openkoiHome, providerId, key),
+    cleanKey: cleanPastedKey,
   });
   if (choice.kind === 'ollama' && ollama) return { provider: ollama.id, model: choice.model };
   if (choice.kind === 'key') return DEFAULT_MODEL_ORDER.find((candidate) => candidate.provider === choice.providerId);

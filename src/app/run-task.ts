@@ -20,6 +20,7 @@ import { askOnTerminal } from './ask-for-first-provider.js';
 import { createCredentialFinder, discoveryContext } from '../auth/discover-credentials.js';
 import { CoalescingWriter } from '../ui/coalescing-writer.js';
 import { confirmWorkspaceTrust, TrustQuestionInterrupted } from '../ui/confirm-workspace-trust.js';
+import { PromptInterrupted } from '../ui/connect-prompts.js';
 import { EXIT } from './exit-codes.js';
 import { jsonError, type JsonErrorCode } from './json-error.js';
 import { Progress } from '../ui/progress.js';
@@ -368,6 +369,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
   } catch (error) {
     // Ctrl-C at the trust question: nothing ran, nothing to say.
     if (error instanceof TrustQuestionInterrupted) return EXIT.interrupted;
+    // Ctrl-C or Ctrl-D in the first-provider picker (issue 12): quiet, like the trust question.
+    if (error instanceof PromptInterrupted) return EXIT.interrupted;
     const failure = describeFailure(error);
     if (!failure) throw error;
     progress.error(failure.message);

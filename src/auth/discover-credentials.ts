@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,10 @@ import { openkoiHome as defaultOpenkoiHome } from '../config/paths.js';
 import type { ProviderCredential } from '../providers/create-provider.js';
 import type { ProviderEntry } from '../providers/provider-catalog.js';
 import { resolveOllamaHost } from '../providers/ollama/ollama-host.js';
+import { authEndpoints } from './auth-endpoints.js';
 import { readAuthStore } from './auth-store.js';
+import { ChatGPTSession } from './chatgpt-session.js';
+import { quotaRecorder } from './quota-telemetry.js';
 import { maskSecret } from './mask-secret.js';
 import { isRecord, readCredentialFile } from './read-credential-file.js';
 import { savedKeyPath } from './saved-keys.js';
@@ -31,6 +35,8 @@ export interface CredentialFinding {
   masked?: string;
   /** Why it is not used, or what to do about it. */
   note?: string;
+  /** When the token expires (ms since the epoch), where known. */
+  expiresAt?: number;
 }
 
 export interface DiscoveryContext {
@@ -49,7 +55,8 @@ export function discoveryContext(environment: NodeJS.ProcessEnv = process.env, o
   return { environment, home, openkoiHome: defaultOpenkoiHome(environment), ...(onWarning ? { onWarning } : {}) };
 }
 
-type Source = (entry: ProviderEntry, context: DiscoveryContext) => Array<CredentialFinding & { apiKey?: string; expiresAt?: number }>;
+type Finding = CredentialFinding & { apiKey?: string; expiresAt?: number; chatgptAccess?: ProviderCredential['chatgptAccess'] };
+type Source = (entry: ProviderEntry, context: DiscoveryContext) => Finding[];
 
 /**
  * The sources in PROVIDERS.md's order; the first usable finding wins. (The Claude CLI's macOS
@@ -58,7 +65,7 @@ type Source = (entry: ProviderEntry, context: DiscoveryContext) => Array<Credent
  * last step, is asynchronous and lives in discover-providers.ts; here a local provider is simply
  * "local", since choosing it explicitly is reason enough to try it.
  */
-const SOURCES: readonly Source[] = [environmentSource, authStoreSource, claudeCliSource, codexCliSource, qwenCliSource, savedKeySource, localSource];
+const SOURCES: readonly Source[] = [environmentSource, authStoreSource, claudeCliSource, codexCliSource, qwenCliSource, githubCliSource, savedKeySource, localSource];
 
 /** The credential a provider is used with: the first usable one in discovery order. */
 export function discoverCredential(entry: ProviderEntry, context: DiscoveryContext): DiscoveredCredential | undefined {
@@ -72,6 +79,9 @@ export function discoverCredential(entry: ProviderEntry, context: DiscoveryConte
         authMode: finding.authMode,
         masked: finding.masked ?? '',
         ...(finding.expiresAt !== undefined ? { expiresAt: finding.expiresAt } : {}),
+        ...(finding.chatgptAccess ? { chatgptAccess: finding.chatgptAccess } : {}),
+        // Quota telemetry: the rate-limit headers of each reply, kept per provider (quota.json).
+        onResponseHeaders: quotaRecorder(context.openkoiHome, entry.id, context.now),
       };
     }
   }
@@ -80,7 +90,10 @@ export function discoverCredential(entry: ProviderEntry, context: DiscoveryConte
 
 /** Every source's finding for a provider, in order, usable or not; no secrets in the result. */
 export function inspectCredentials(entry: ProviderEntry, context: DiscoveryContext): CredentialFinding[] {
-  return SOURCES.flatMap((source) => source(entry, context)).map(({ apiKey: _secret, expiresAt: _expiry, ...finding }) => finding);
+  return SOURCES.flatMap((source) => source(entry, context)).map(({ apiKey: _secret, expiresAt, chatgptAccess: _access, ...finding }) => ({
+    ...finding,
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+  }));
 }
 
 /**
@@ -103,7 +116,7 @@ function environmentSource(entry: ProviderEntry, context: DiscoveryContext) {
   return [];
 }
 
-function authStoreSource(entry: ProviderEntry, context: DiscoveryContext) {
+function authStoreSource(entry: ProviderEntry, context: DiscoveryContext): Finding[] {
   const display = displayPath(join(context.openkoiHome, 'auth.json'), context);
   const store = readAuthStore(context.openkoiHome, display);
   if (store.warning) context.onWarning?.(store.warning);
@@ -116,17 +129,34 @@ function authStoreSource(entry: ProviderEntry, context: DiscoveryContext) {
       return [{ provider: entry.id, source, usable: false, authMode: 'api-key' as const, note: 'malformed entry' }];
     }
     const authMode = stored.type === 'oauth' ? ('subscription' as const) : ('api-key' as const);
-    const now = (context.now ?? Date.now)();
-    if (stored.expires !== undefined && stored.expires <= now) {
-      return [{ provider: entry.id, source, usable: false, authMode, masked: maskSecret(stored.access), note: 'expired' }];
+    // A Claude subscription sign-in is Claude Code's alone (PROVIDERS.md): found, never sent.
+    if (entry.id === 'anthropic' && stored.type === 'oauth') {
+      return [{ provider: entry.id, source, usable: false, authMode, note: CLAUDE_SUBSCRIPTION_NOTE }];
     }
-    return [{
-      provider: entry.id, source, usable: true, authMode, apiKey: stored.access, masked: maskSecret(stored.access),
-      ...(stored.expires !== undefined ? { expiresAt: stored.expires } : {}),
-    }];
+    const now = (context.now ?? Date.now)();
+    const expiry = stored.expires !== undefined ? { expiresAt: stored.expires } : {};
+    if (entry.api === 'openai-codex-responses') {
+      if (stored.type !== 'oauth') {
+        return [{ provider: entry.id, source, usable: false, authMode, note: 'not a ChatGPT sign-in; run `openkoi connect chatgpt`' }];
+      }
+      // An access token near or past expiry is still usable while a refresh token can renew it.
+      if (stored.expires !== undefined && stored.expires <= now && !stored.refresh) {
+        return [{ provider: entry.id, source, usable: false, authMode, masked: maskSecret(stored.access), note: 'expired', ...expiry }];
+      }
+      const session = new ChatGPTSession({ openkoiHome: context.openkoiHome, endpoints: authEndpoints(context.environment) });
+      return [{ provider: entry.id, source, usable: true, authMode, apiKey: stored.access, masked: maskSecret(stored.access), chatgptAccess: () => session.access(), ...expiry }];
+    }
+    if (stored.expires !== undefined && stored.expires <= now) {
+      return [{ provider: entry.id, source, usable: false, authMode, masked: maskSecret(stored.access), note: 'expired', ...expiry }];
+    }
+    return [{ provider: entry.id, source, usable: true, authMode, apiKey: stored.access, masked: maskSecret(stored.access), ...expiry }];
   }
   return [];
 }
+
+const CLAUDE_SUBSCRIPTION_NOTE =
+  'Claude subscription (Claude Code sign-in) found but not usable: Anthropic allows it only in Claude Code. ' +
+  'Set ANTHROPIC_API_KEY, use bedrock/ models, or run Claude Code itself against openkoi\'s gateway.';
 
 /**
  * Claude Code's subscription sign-in. Anthropic allows it only in its own client, and openkoi does
@@ -143,9 +173,7 @@ function claudeCliSource(entry: ProviderEntry, context: DiscoveryContext) {
     source: `claude cli ${file.display}`,
     usable: false,
     authMode: 'subscription' as const,
-    note:
-      'Claude subscription (Claude Code sign-in) found but not usable: Anthropic allows it only in Claude Code. ' +
-      'Set ANTHROPIC_API_KEY, use bedrock/ models, or run Claude Code itself.',
+    note: CLAUDE_SUBSCRIPTION_NOTE,
   }];
 }
 
@@ -185,6 +213,57 @@ function qwenCliSource(entry: ProviderEntry, context: DiscoveryContext) {
     provider: entry.id, source: `qwen cli ${file.display}`, usable: false, authMode: 'subscription' as const,
     note: 'Qwen Code OAuth sign-in found; it is not an API key, so it is not used. Set an api_key_env in [providers.qwen].',
   }];
+}
+
+/**
+ * The GitHub CLI's login, for GitHub Models: its hosts file (`$GH_CONFIG_DIR/hosts.yml`, else
+ * `$XDG_CONFIG_HOME/gh/hosts.yml` or `~/.config/gh/hosts.yml`). When gh keeps the token in the
+ * system keyring the file names the login only; then `gh auth token` is asked, once per process.
+ */
+function githubCliSource(entry: ProviderEntry, context: DiscoveryContext): Finding[] {
+  if (entry.id !== 'github-models') return [];
+  const directory =
+    context.environment['GH_CONFIG_DIR']?.trim() || join(context.environment['XDG_CONFIG_HOME']?.trim() || join(context.home, '.config'), 'gh');
+  const file = readSourceFile(join(directory, 'hosts.yml'), context, false);
+  if (!file) return [];
+  const host = readGhHost(file.text, 'github.com');
+  if (!host) return [];
+  const source = `github cli ${file.display}`;
+  const token = host.token ?? ghAuthToken(context);
+  if (!token) {
+    return [{ provider: entry.id, source, usable: false, authMode: 'subscription', note: 'gh is signed in but `gh auth token` gave no token' }];
+  }
+  return [{ provider: entry.id, source, usable: true, authMode: 'subscription', apiKey: token, masked: maskSecret(token) }];
+}
+
+/** The `oauth_token` of one host block of gh's hosts.yml (a flat YAML map; read by lines, not a YAML parser). */
+export function readGhHost(text: string, hostName: string): { token?: string } | undefined {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((line) => line.replace(/["']/g, '').trimEnd() === `${hostName}:`);
+  if (start < 0) return undefined;
+  for (const line of lines.slice(start + 1)) {
+    if (/^\S/.test(line)) break;
+    const match = /^ {2,}oauth_token:\s*["']?([^"'\s]+)["']?\s*$/.exec(line);
+    if (match) return { token: match[1]! };
+  }
+  return {};
+}
+
+const ghTokens = new Map<string, string | undefined>();
+
+function ghAuthToken(context: DiscoveryContext): string | undefined {
+  const key = context.environment['GH_CONFIG_DIR'] ?? context.home;
+  if (!ghTokens.has(key)) {
+    const result = spawnSync('gh', ['auth', 'token', '--hostname', 'github.com'], {
+      encoding: 'utf8',
+      timeout: 5000,
+      env: { ...context.environment, GH_PROMPT_DISABLED: '1' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const token = result.status === 0 ? result.stdout.trim() : '';
+    ghTokens.set(key, token !== '' && !/\s/.test(token) ? token : undefined);
+  }
+  return ghTokens.get(key);
 }
 
 function savedKeySource(entry: ProviderEntry, context: DiscoveryContext) {

@@ -179,6 +179,10 @@ const memorySchema = z
   .strict();
 
 export type MemoryConfig = z.infer<typeof memorySchema>;
+// [auth.chatgpt] / [auth.github]: openkoi's own OAuth app for device sign-in (issue 12). A client
+// id is not a secret; openkoi never borrows another client's (Codex CLI's, VS Code's).
+const oauthClientSchema = z.object({ client_id: z.string().min(1).optional() }).strict();
+const authSchema = z.object({ chatgpt: oauthClientSchema.optional(), github: oauthClientSchema.optional() }).strict();
 
 export const configSchema = z
   .object({
@@ -193,6 +197,7 @@ export const configSchema = z
     tools: toolsSchema.optional(),
     gateway: gatewaySchema.optional(),
     memory: memorySchema.optional(),
+    auth: authSchema.optional(),
   })
   .strict();
 

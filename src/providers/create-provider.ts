@@ -1,5 +1,6 @@
 import type { ModelProvider } from './model-provider.js';
 import type { ProviderEntry } from './provider-catalog.js';
+import { openkoiUserAgent } from './openkoi-identity.js';
 import { ProviderError } from './provider-error.js';
 
 export interface ProviderCredential {
@@ -7,7 +8,16 @@ export interface ProviderCredential {
   /** Where the key came from, for `status` and run identity ("env OPENAI_API_KEY"). */
   source: string;
   /** How the provider is used: a vendor key, a subscription sign-in, or a local server. */
+  /**
+   * How the provider is used: a vendor key, a subscription sign-in, or a local server.
+   * `subscription` credentials (ChatGPT sign-in, a GitHub login) serve their owner's own runs
+   * only: the gateway must not hand them to other clients.
+   */
   authMode?: 'api-key' | 'subscription' | 'local';
+  /** A sign-in whose token is refreshed (ChatGPT): the current access, from the auth layer. */
+  chatgptAccess?: () => Promise<{ accessToken: string; accountId: string }>;
+  /** Sees each reply's headers (quota telemetry); never fails a call. */
+  onResponseHeaders?: (headers: Headers) => void;
 }
 
 /** The first of the entry's key variables that is set. */
@@ -20,6 +30,9 @@ export function credentialFromEnvironment(entry: ProviderEntry, environment: Nod
 }
 
 export function missingCredentialError(entry: ProviderEntry): ProviderError {
+  if (entry.api === 'openai-codex-responses') {
+    return new ProviderError(`${entry.name} (${entry.id}) is not connected: run \`openkoi connect chatgpt\`.`, { kind: 'auth', provider: entry.id });
+  }
   const variables = entry.keyVariables.length > 0 ? entry.keyVariables.join(' or ') : `an api_key_env for [providers.${entry.id}]`;
   return new ProviderError(
     `No API key for ${entry.name} (${entry.id}): set ${variables}, or save the key in OPENKOI_HOME/credentials/${entry.id}.key (mode 0600).`,
@@ -38,6 +51,7 @@ export async function createProvider(
 ): Promise<ModelProvider> {
   // Ollama is local and keyless: it needs no credential, only a server at OLLAMA_HOST.
   if (!credential && entry.api !== 'ollama' && !entry.keyless) throw missingCredentialError(entry);
+  const observe = credential?.onResponseHeaders ? { onResponseHeaders: credential.onResponseHeaders } : {};
   const baseURL = (entry.baseURLVariable && environment[entry.baseURLVariable]?.trim()) || entry.baseURL;
   switch (entry.api) {
     case 'anthropic-messages': {
@@ -53,6 +67,20 @@ export async function createProvider(
         ...(entry.keyless && !credential ? { keyless: true } : {}),
         apiKeyEnv: entry.keyVariables[0],
         ...(baseURL ? { baseURL } : {}),
+        ...observe,
+        // GitHub sees openkoi as openkoi (never an editor's identity headers).
+        ...(entry.id === 'github-models' ? { defaultHeaders: { 'User-Agent': openkoiUserAgent() } } : {}),
+      });
+    }
+    case 'openai-codex-responses': {
+      if (!credential?.chatgptAccess) throw missingCredentialError(entry);
+      const { CodexResponsesAdapter } = await import('./openai-codex/codex-responses-adapter.js');
+      return new CodexResponsesAdapter({
+        id: entry.id,
+        name: entry.name,
+        baseURL: `${(baseURL ?? 'https://chatgpt.com').replace(/\/+$/, '')}/backend-api/codex`,
+        access: credential.chatgptAccess,
+        ...observe,
       });
     }
     case 'google-generative': {

@@ -1,5 +1,5 @@
 /** The wire protocol a provider speaks; one adapter per wire API. */
-export type WireApi = 'openai-chat' | 'anthropic-messages' | 'ollama' | 'google-generative' | 'bedrock-converse';
+export type WireApi = 'openai-chat' | 'anthropic-messages' | 'ollama' | 'google-generative' | 'bedrock-converse' | 'openai-codex-responses';
 
 export interface ProviderEntry {
   id: string;
@@ -66,6 +66,30 @@ export const BUILTIN_PROVIDERS: readonly ProviderEntry[] = [
     api: 'bedrock-converse',
     keyVariables: ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_BEARER_TOKEN_BEDROCK'],
     baseURLVariable: 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME',
+  },
+  {
+    // GitHub Models: GitHub's public inference API (OpenAI-compatible), with the user's own GitHub
+    // token (env, `openkoi connect copilot`, the GitHub CLI's login). Never Copilot's editor API.
+    id: 'github-models',
+    name: 'GitHub Models',
+    api: 'openai-chat',
+    keyVariables: ['GITHUB_TOKEN', 'GH_TOKEN'],
+    baseURL: 'https://models.github.ai/inference',
+    baseURLVariable: 'OPENKOI_GITHUB_MODELS_URL',
+    defaultModel: 'openai/gpt-4.1',
+    aliases: ['copilot'],
+  },
+  {
+    // ChatGPT sign-in (`openkoi connect chatgpt`): the Responses API on the ChatGPT Codex backend.
+    // No key variable: only the OAuth store holds its credential. The base is chatgpt.com's.
+    id: 'openai-codex',
+    name: 'ChatGPT (Codex)',
+    api: 'openai-codex-responses',
+    keyVariables: [],
+    baseURL: 'https://chatgpt.com',
+    baseURLVariable: 'OPENKOI_CHATGPT_URL',
+    defaultModel: 'gpt-5-codex',
+    aliases: ['chatgpt'],
   },
   // OpenAI-compatible vendors: the same Chat Completions adapter with their own base URL, key
   // variable and default model (shared/PROVIDERS.md).

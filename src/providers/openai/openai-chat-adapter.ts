@@ -44,6 +44,8 @@ export interface OpenAIChatAdapterOptions {
   compat?: OpenAICompat;
   /** A custom endpoint configured without a key: requests go without an Authorization header. */
   keyless?: boolean;
+  /** Sees every reply's headers (quota telemetry: rate-limit headers); never fails a call. */
+  onResponseHeaders?: (headers: Headers) => void;
 }
 
 // The SDK's timeout only covers the wait for response headers and would cut long generations;
@@ -73,6 +75,7 @@ export class OpenAIChatAdapter implements ModelProvider {
   private readonly compat: OpenAICompat;
   private readonly keyless: boolean;
   private readonly warnings = new WarnOnce();
+  private readonly onResponseHeaders: ((headers: Headers) => void) | undefined;
   private client: OpenAI | undefined;
 
   constructor(options: OpenAIChatAdapterOptions) {
@@ -84,6 +87,7 @@ export class OpenAIChatAdapter implements ModelProvider {
     this.defaultHeaders = options.defaultHeaders;
     this.compat = options.compat ?? openaiCompatFor(options.id);
     this.keyless = options.keyless === true;
+    this.onResponseHeaders = options.onResponseHeaders;
   }
 
   async models(): Promise<ModelInfo[]> {
@@ -321,6 +325,7 @@ export class OpenAIChatAdapter implements ModelProvider {
       // OPENAI_ORG_ID / OPENAI_PROJECT_ID belong to OpenAI; other vendors behind this wire API
       // must not receive them as headers.
       ...(this.id === 'openai' ? {} : { organization: null, project: null }),
+      ...(this.onResponseHeaders ? { fetch: observingFetch(this.onResponseHeaders) } : {}),
     });
     return this.client;
   }
@@ -385,4 +390,17 @@ function decodeEmbedding(embedding: unknown): Float32Array {
   }
   if (Array.isArray(embedding)) return Float32Array.from(embedding as number[]);
   throw new SyntaxError('could not parse an embedding: neither base64 nor an array of numbers');
+}
+
+/** fetch that shows each reply's headers to an observer (quota telemetry) and never fails because of it. */
+function observingFetch(observe: (headers: Headers) => void): typeof fetch {
+  return async (url, init) => {
+    const response = await fetch(url, init);
+    try {
+      observe(response.headers);
+    } catch {
+      // Telemetry never fails a call.
+    }
+    return response;
+  };
 }
