@@ -44,4 +44,4 @@ export function authEndpoints(environment: NodeJS.ProcessEnv): AuthEndpoints {
   return { openaiAuth: pick('openaiAuth'), chatgpt: pick('chatgpt'), github: pick('github'), githubModels: pick('githubModels') };
 }
 
-export { OPENKOI_ORIGINATOR, openkoiUserAgent } from '../providers/openkoi-identity.js';
+export { IDENTITY_ORIGINATOR, openkoiUserAgent } from '../providers/openkoi-identity.js';

@@ -1,5 +1,5 @@
 import type { AuthEndpoints } from './auth-endpoints.js';
-import { OPENKOI_ORIGINATOR, openkoiUserAgent } from './auth-endpoints.js';
+import { IDENTITY_ORIGINATOR, openkoiUserAgent } from './auth-endpoints.js';
 import { systemClock, type Clock } from './clock.js';
 import { chatgptAccountId, jwtExpiry } from './decode-jwt-claims.js';
 import { DeviceLoginError, fetchOrExplain, readJson, type DeviceCodePrompt } from './device-login-error.js';
@@ -40,7 +40,7 @@ export async function loginWithChatGPTDevice(options: ChatGPTDeviceLoginOptions)
   const fetcher = options.fetch ?? fetch;
   const clock = options.clock ?? systemClock;
   const base = options.endpoints.openaiAuth;
-  const headers = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': openkoiUserAgent(), originator: OPENKOI_ORIGINATOR };
+  const headers = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': openkoiUserAgent(), originator: IDENTITY_ORIGINATOR };
 
   const codeResponse = await fetchOrExplain(
     fetcher,

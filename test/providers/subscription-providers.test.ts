@@ -7,7 +7,7 @@ import { discoverCredential, inspectCredentials, type DiscoveryContext } from '.
 import { quotaPath } from '../../src/auth/quota-telemetry.js';
 import type { StreamEvent } from '../../src/model/stream-event.js';
 import { createProvider } from '../../src/providers/create-provider.js';
-import { OPENKOI_VERSION } from '../../src/providers/openkoi-identity.js';
+import { IDENTITY_VERSION } from '../../src/providers/openkoi-identity.js';
 import { findProviderEntry } from '../../src/providers/provider-catalog.js';
 import type { FakeServer, RecordedRequest } from '../fakes/fake-server.js';
 import { CODEX_QUOTA_HEADERS } from '../fakes/codex-responses-routes.js';
@@ -49,7 +49,7 @@ async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[
 
 /** openkoi's own identity, and none of Codex CLI's or VS Code's. */
 function expectOpenkoiIdentity(request: RecordedRequest): void {
-  expect(String(request.headers['user-agent'])).toMatch(new RegExp(`^openkoi/${OPENKOI_VERSION.replace(/\./g, '\\.')} `));
+  expect(String(request.headers['user-agent'])).toMatch(new RegExp(`^openkoi/${IDENTITY_VERSION.replace(/\./g, '\\.')} `));
   const names = Object.keys(request.headers).map((name) => name.toLowerCase());
   expect(names).not.toContain('editor-version');
   expect(names).not.toContain('editor-plugin-version');
@@ -189,6 +189,6 @@ describe('Anthropic subscription credentials are found, reported as not usable, 
 describe('openkoi’s identity', () => {
   it('the user agent’s version is package.json’s', () => {
     const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    expect(OPENKOI_VERSION).toBe(manifest.version);
+    expect(IDENTITY_VERSION).toBe(manifest.version);
   });
 });

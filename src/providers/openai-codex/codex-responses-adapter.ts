@@ -10,7 +10,7 @@ import type { CallDeadline } from '../call-deadline.js';
 import { classifiedProviderError, type HttpErrorContext } from '../classify-http-error.js';
 import { classifySdkError } from '../classify-sdk-error.js';
 import type { CallOptions, ModelInfo, ModelProvider } from '../model-provider.js';
-import { OPENKOI_ORIGINATOR, openkoiUserAgent } from '../openkoi-identity.js';
+import { IDENTITY_ORIGINATOR, openkoiUserAgent } from '../openkoi-identity.js';
 import { ProviderError } from '../provider-error.js';
 import { streamWithDeadline, type DeadlineCallSetup } from '../run-with-deadline.js';
 import { convertResponsesInput, convertResponsesTools } from './convert-responses-input.js';
@@ -195,7 +195,7 @@ export class CodexResponsesAdapter implements ModelProvider {
     this.client = new OpenAIClient({
       apiKey: PLACEHOLDER_KEY,
       baseURL: this.options.baseURL,
-      defaultHeaders: { 'User-Agent': openkoiUserAgent(), originator: OPENKOI_ORIGINATOR },
+      defaultHeaders: { 'User-Agent': openkoiUserAgent(), originator: IDENTITY_ORIGINATOR },
       organization: null,
       project: null,
       maxRetries: 0,
