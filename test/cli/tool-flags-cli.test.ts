@@ -1,0 +1,98 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { judgeReply, planReply } from '../engine/engine-harness.js';
+import type { FakeServer } from '../fakes/fake-server.js';
+import { fakeVendorEnvironment, startFakeVendors } from '../fakes/start-fake-vendors.js';
+import { runOpenkoi, temporaryHome } from './run-openkoi.js';
+
+let fake: FakeServer;
+let environment: Record<string, string>;
+const folders: string[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeVendors();
+  environment = { ...fakeVendorEnvironment(fake), OPENAI_API_KEY: 'sk-fake-openai-tools-0123' };
+});
+afterAll(() => {
+  fake.stop();
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+beforeEach(() => fake.reset());
+
+function folder(): string {
+  const path = mkdtempSync(join(tmpdir(), 'openkoi-tools-'));
+  folders.push(path);
+  return path;
+}
+
+/** The tool names the executor's first request offered. */
+function offeredTools(): string[] {
+  const body = fake.requestsTo('openai.chat')[0]?.body as { tools?: Array<{ function: { name: string } }> } | undefined;
+  return (body?.tools ?? []).map((tool) => tool.function.name).sort();
+}
+
+describe('--mode decides which tools the executor is offered', () => {
+  it('not on a terminal and no flag: read-only tools only (no write, edit or shell)', async () => {
+    fake.script('openai.chat', { text: 'ok' });
+    const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', 'look around'], environment);
+    expect(result.code, result.stderr).toBe(0);
+    expect(offeredTools()).toEqual(['glob', 'grep', 'list', 'read']);
+    expect(result.stderr).toContain('[tools] mode read');
+  });
+
+  it('--mode auto offers the writing tools and the shell too', async () => {
+    fake.script('openai.chat', { text: 'ok' });
+    const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', '--mode', 'auto', 'change things'], environment);
+    expect(result.code, result.stderr).toBe(0);
+    expect(offeredTools()).toEqual(expect.arrayContaining(['edit', 'read', 'shell', 'write']));
+    expect(result.stderr).toContain('[tools] mode auto');
+  });
+
+  it('an unknown mode is a usage error naming the flag, nothing sent', async () => {
+    const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', '--mode', 'yolo', 'x'], environment);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--mode');
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('--workspace is the folder the tools work in', () => {
+  it('a read of notes.txt returns that folder\'s file to the model', async () => {
+    const workspace = folder();
+    writeFileSync(join(workspace, 'notes.txt'), 'WORKSPACE-NOTES-CONTENT\n');
+    fake.script('openai.chat', { toolCalls: [{ id: 'call_1', name: 'read', arguments: { path: 'notes.txt' } }] }, { text: 'read it' });
+    const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', '--workspace', workspace, 'read the notes'], environment);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('read it\n');
+    expect(JSON.stringify(fake.requestsTo('openai.chat')[1]?.body.messages)).toContain('WORKSPACE-NOTES-CONTENT');
+  });
+
+  it('a folder that does not exist is a usage error, nothing sent', async () => {
+    const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', '--workspace', join(folder(), 'missing'), 'x'], environment);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--workspace');
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('--no-checks skips the evaluator\'s test run', () => {
+  async function runWithTestCommand(extra: string[]): Promise<boolean> {
+    const { home, openkoiHome } = temporaryHome();
+    folders.push(home);
+    mkdirSync(openkoiHome, { recursive: true });
+    const marker = join(home, 'checks-ran');
+    // The user's own config: its test command runs in any workspace.
+    writeFileSync(join(openkoiHome, 'config.toml'), `[evaluator]\ntest_command = "touch '${marker}'"\n`);
+    fake.script('openai.chat', planReply(['Do it']), { text: 'done' }, judgeReply(0.95));
+    const result = await runOpenkoi(['-m', 'openai/gpt-4.1', '-i', '1', '--no-memory', ...extra, 'do it'], { ...environment, HOME: home, OPENKOI_HOME: openkoiHome });
+    expect(result.stdout).toBe('done\n');
+    return existsSync(marker);
+  }
+
+  it('without the flag the test command runs; with --no-checks it does not', async () => {
+    expect(await runWithTestCommand([])).toBe(true);
+    expect(await runWithTestCommand(['--no-checks'])).toBe(false);
+  });
+});
