@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/config-error.js';
+import { skipWasmOptimisingTier } from './skip-wasm-optimising-tier.js';
 import { configSchema, type OpenkoiConfig } from '../config/config-schema.js';
 import { formatConfigIssues } from '../config/format-config-issues.js';
 import { suggestModelRef } from '../model/model-ref.js';
@@ -119,6 +120,7 @@ export function largeInputWarning(piped: string): string | undefined {
 
 /** `openkoi run`: flags and words in, exit code out. */
 export async function runFromFlags(flags: RunFlags, words: string[]): Promise<number> {
+  skipWasmOptimisingTier();
   let layer: OpenkoiConfig;
   let mode: PermissionMode | undefined;
   let workspace: string | undefined;

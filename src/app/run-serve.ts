@@ -1,7 +1,8 @@
 import { ConfigError } from '../config/config-error.js';
 import type { OpenkoiConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
-import { databasePath } from '../config/paths.js';
+import { databasePath, openkoiHome } from '../config/paths.js';
+import { cacheCatalogPricesIn } from '../usage/find-model-price.js';
 import { createCredentialFinder, discoveryContext } from '../auth/discover-credentials.js';
 import { batchUsageWrites } from '../gateway/batch-usage-writes.js';
 import { ChainRouter } from '../gateway/chain-router.js';
@@ -62,6 +63,7 @@ export async function runServe(input: RunServeInput): Promise<number> {
     const { config } = trust.loaded;
     const entries = resolveProviderEntries(config);
     database = openDatabase(databasePath(environment));
+    cacheCatalogPricesIn(openkoiHome(environment));
     // One usage row per request: in WAL mode NORMAL skips the fsync of each commit (the database
     // stays consistent; a power cut may lose the last rows), which is most of a row's cost.
     database.pragma('synchronous = NORMAL');

@@ -25,7 +25,7 @@ import { EXIT } from './exit-codes.js';
 import { jsonError, type JsonErrorCode } from './json-error.js';
 import { Progress } from '../ui/progress.js';
 import { attemptPricer } from '../usage/price-attempt.js';
-import { findModelPrice } from '../usage/find-model-price.js';
+import { cacheCatalogPricesIn, findModelPrice } from '../usage/find-model-price.js';
 import { UsageRecorder } from '../usage/usage-recorder.js';
 import { AttemptLog } from '../engine/attempt-log.js';
 import { BudgetMeter, type PriceAttempt } from '../engine/budget-meter.js';
@@ -143,6 +143,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       minImprovement: engine.min_improvement ?? ENGINE_DEFAULTS.min_improvement,
     };
     const home = openkoiHome(environment);
+    cacheCatalogPricesIn(home);
     const sources = skillSources(home, workspace);
     // -i 0 neither plans nor evaluates: it needs no evaluator skills (and skips parsing them).
     let evaluators: Skill[] = [];

@@ -1,7 +1,10 @@
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type * as GenaiPrices from '@pydantic/genai-prices';
 import type { OpenkoiConfig } from '../config/config-schema.js';
 import type { ModelRef } from '../model/model-ref.js';
+import { CatalogPriceCache, catalogPriceCachePath } from './catalog-price-cache.js';
 
 /**
  * USD per million tokens. A tiered rate (the catalog's long-context prices) reprices the whole
@@ -97,6 +100,9 @@ function priceFromOverride(override: NonNullable<PricingOverrides>[string], mode
 
 function catalogPrice(provider: string, model: string, at: Date): ModelPrice | undefined {
   const providerId = CATALOG_PROVIDER_IDS[provider] ?? provider;
+  const cache = diskCache();
+  const cached = cache?.get(provider, model);
+  if (cached && (cached.price === null || isModelPrice(cached.price))) return cached.price ?? undefined;
   let result: GenaiPrices.PriceCalculationResult;
   try {
     // Empty usage: we only want the catalog's match and its prices at `at`, not its arithmetic.
@@ -106,7 +112,17 @@ function catalogPrice(provider: string, model: string, at: Date): ModelPrice | u
     // unknown: the call is still recorded, and reports say its cost is unknown.
     return undefined;
   }
-  if (!result) return undefined;
+  if (!result) {
+    cache?.set(provider, model, null);
+    return undefined;
+  }
+  const price = priceFromCatalog(result, provider, model);
+  // Dated or time-of-day prices depend on `at`: only an unconditional price is kept.
+  if (!Array.isArray(result.model.prices)) cache?.set(provider, model, price ?? null);
+  return price;
+}
+
+function priceFromCatalog(result: GenaiPrices.PriceCalculation, provider: string, model: string): ModelPrice | undefined {
   const prices = result.model_price;
   const input = rateOf(prices['input_mtok']);
   // A catalog entry without an input price (Copilot lists models it meters in credits) is no price.
@@ -148,4 +164,57 @@ let loadedCatalog: Catalog | undefined;
 function loadCatalog(): Catalog {
   loadedCatalog ??= require('@pydantic/genai-prices') as Catalog;
   return loadedCatalog;
+}
+
+let cacheDirectoryHome: string | undefined;
+let openedCache: CatalogPriceCache<ModelPrice> | null | undefined;
+
+/**
+ * Keeps catalog lookups in OPENKOI_HOME/cache between runs (catalog-price-cache.ts says which).
+ * The app layer calls it once per process; without it every lookup asks the catalog.
+ */
+export function cacheCatalogPricesIn(openkoiHome: string | undefined): void {
+  cacheDirectoryHome = openkoiHome;
+  openedCache = undefined;
+}
+
+function diskCache(): CatalogPriceCache<ModelPrice> | undefined {
+  if (cacheDirectoryHome === undefined) return undefined;
+  if (openedCache === undefined) {
+    const version = installedCatalogVersion();
+    openedCache = version ? new CatalogPriceCache<ModelPrice>(catalogPriceCachePath(cacheDirectoryHome), version) : null;
+  }
+  return openedCache ?? undefined;
+}
+
+/** The installed catalog's version and size, read without loading it; undefined when unreadable. */
+function installedCatalogVersion(): string | undefined {
+  try {
+    const entry = require.resolve('@pydantic/genai-prices');
+    const manifest = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof manifest.version === 'string' ? `${manifest.version}+${statSync(entry).size}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRate(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0;
+  if (typeof value !== 'object' || value === null) return false;
+  const tiered = value as { base?: unknown; tiers?: unknown };
+  return typeof tiered.base === 'number' && Array.isArray(tiered.tiers);
+}
+
+/** A cached entry is used only if it still looks like a price (the file is the user's to edit or damage). */
+function isModelPrice(value: unknown): value is ModelPrice {
+  if (typeof value !== 'object' || value === null) return false;
+  const price = value as Partial<Record<keyof ModelPrice, unknown>>;
+  return (
+    isRate(price.input) &&
+    isRate(price.output) &&
+    (price.cacheRead === undefined || isRate(price.cacheRead)) &&
+    (price.cacheWrite === undefined || isRate(price.cacheWrite)) &&
+    typeof price.anthropicCaching === 'boolean' &&
+    price.source === 'catalog'
+  );
 }
