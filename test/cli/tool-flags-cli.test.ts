@@ -96,3 +96,35 @@ describe('--no-checks skips the evaluator\'s test run', () => {
     expect(await runWithTestCommand(['--no-checks'])).toBe(false);
   });
 });
+
+describe('[engine] max_tool_rounds caps the executor\'s tool rounds', () => {
+  /** Runs a model that would call `list` forever; returns how many requests reached the fake. */
+  async function requestsWithRounds(rounds: number | undefined): Promise<{ requests: number; stderr: string; lastOffered: number }> {
+    const { home, openkoiHome } = temporaryHome();
+    folders.push(home);
+    mkdirSync(openkoiHome, { recursive: true });
+    if (rounds !== undefined) writeFileSync(join(openkoiHome, 'config.toml'), `[engine]\nmax_tool_rounds = ${rounds}\n`);
+    // A different folder each round, so the repeated-call circuit breaker never trips first.
+    const workspace = folder();
+    for (let index = 0; index < 8; index++) mkdirSync(join(workspace, `d${index}`));
+    const calls = Array.from({ length: 8 }, (_, index) => ({ toolCalls: [{ id: `call_${index}`, name: 'list', arguments: { path: `d${index}` } }] }));
+    fake.script('openai.chat', ...calls.slice(0, rounds ?? calls.length), { text: 'final' });
+    const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', '--no-memory', '--workspace', workspace, 'look'], { ...environment, HOME: home, OPENKOI_HOME: openkoiHome });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('final\n');
+    const requests = fake.requestsTo('openai.chat');
+    const last = requests.at(-1)?.body as { tools?: unknown[] } | undefined;
+    return { requests: requests.length, stderr: result.stderr, lastOffered: last?.tools?.length ?? 0 };
+  }
+
+  it('2 rounds: two tool turns, then one wrap-up request without more tool calls; the default (20) lets all 8 through', async () => {
+    const capped = await requestsWithRounds(2);
+    expect(capped.requests).toBe(3);
+    expect(capped.stderr).toContain('tool round limit (2) reached');
+    expect(capped.lastOffered, 'the wrap-up request offers no tools').toBe(0);
+    fake.reset();
+    const uncapped = await requestsWithRounds(undefined);
+    expect(uncapped.requests).toBe(9);
+    expect(uncapped.stderr).not.toContain('tool round limit');
+  });
+});
