@@ -149,7 +149,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     let evaluators: Skill[] = [];
     let taskSkills: Skill[] = [];
     if (settings.maxIterations > 0) {
-      const { skills, problems } = loadSkills(sources);
+      const { skills, problems } = await loadSkills(sources);
       for (const problem of problems) progress.line('warn', `skipped skill: ${problem}`);
       evaluators = evaluatorSkills(skills);
       taskSkills = [...skills.values()].filter((skill) => skill.kind === 'task').sort((a, b) => a.name.localeCompare(b.name));

@@ -83,7 +83,7 @@ export async function runLoop(fake: FakeServer, task: string, options: HarnessOp
   const taskId = store.createTask(task, '/workspace', chains);
   const bundled = bundledSkillsDirectory();
   const sources = { bundled, user: '/nonexistent-user', project: '/nonexistent-project' };
-  const skills = [...loadSkills(sources).skills.values()].filter((skill) => skill.kind === 'evaluator');
+  const skills = [...(await loadSkills(sources)).skills.values()].filter((skill) => skill.kind === 'evaluator');
   skills.sort((a, b) => (a.name === 'general' ? -1 : b.name === 'general' ? 1 : 0));
   const progress: string[] = [];
   let text = '';

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { parseSkillFile, SkillFileError } from '../../src/engine/skills/parse-skill-file.js';
 import { bundledSkillsDirectory, loadSkills, loadSoul, type SkillSources } from '../../src/engine/skills/load-skills.js';
 import { temporaryDirectories } from '../temporary-directories.js';
@@ -34,8 +35,8 @@ beforeEach(() => {
 });
 
 describe('bundled skills ship with openkoi', () => {
-  it('general, code-review and prose evaluators with weighted rubrics', () => {
-    const { skills, problems } = loadSkills(sources);
+  it('general, code-review and prose evaluators with weighted rubrics', async () => {
+    const { skills, problems } = (await loadSkills(sources));
     expect(problems).toEqual([]);
     for (const name of ['general', 'code-review', 'prose']) {
       const skill = skills.get(name);
@@ -47,24 +48,24 @@ describe('bundled skills ship with openkoi', () => {
 });
 
 describe('user and project skills override bundled ones of the same name', () => {
-  it('user beats bundled; project beats user', () => {
+  it('user beats bundled; project beats user', async () => {
     writeSkill(sources.user, 'general', evaluatorSkill('general', 'the user version'));
-    expect(loadSkills(sources).skills.get('general')?.description).toBe('the user version');
+    expect((await loadSkills(sources)).skills.get('general')?.description).toBe('the user version');
     writeSkill(sources.project, 'general', evaluatorSkill('general', 'the project version'));
-    const general = loadSkills(sources).skills.get('general');
+    const general = (await loadSkills(sources)).skills.get('general');
     expect(general?.description).toBe('the project version');
     expect(general?.rubric).toEqual([{ dimension: 'accuracy', weight: 1, description: 'Right.' }]);
     expect(general?.body).toBe('Judge it.');
   });
 
-  it('a new skill joins the bundled ones', () => {
+  it('a new skill joins the bundled ones', async () => {
     writeSkill(sources.project, 'security', evaluatorSkill('security', 'security review'));
-    expect([...loadSkills(sources).skills.keys()]).toEqual(expect.arrayContaining(['general', 'code-review', 'prose', 'security']));
+    expect([...(await loadSkills(sources)).skills.keys()]).toEqual(expect.arrayContaining(['general', 'code-review', 'prose', 'security']));
   });
 
-  it('a broken skill file is skipped with a reason that names it; the rest load', () => {
+  it('a broken skill file is skipped with a reason that names it; the rest load', async () => {
     const path = writeSkill(sources.user, 'broken', '---\nname: broken\nkind: judge\n---\n');
-    const { skills, problems } = loadSkills(sources);
+    const { skills, problems } = (await loadSkills(sources));
     expect(skills.has('general')).toBe(true);
     expect(skills.has('broken')).toBe(false);
     expect(problems).toHaveLength(1);
@@ -75,16 +76,16 @@ describe('user and project skills override bundled ones of the same name', () =>
 
 describe('SKILL.md front matter is validated', () => {
   it('requires front matter', () => {
-    expect(() => parseSkillFile('just text', '/x/SKILL.md')).toThrow(SkillFileError);
+    expect(() => parseSkillFile('just text', '/x/SKILL.md', parseYaml)).toThrow(SkillFileError);
   });
   it('reports invalid YAML', () => {
-    expect(() => parseSkillFile('---\nname: [unclosed\n---\nbody', '/x/SKILL.md')).toThrow(/not valid YAML/);
+    expect(() => parseSkillFile('---\nname: [unclosed\n---\nbody', '/x/SKILL.md', parseYaml)).toThrow(/not valid YAML/);
   });
   it('an evaluator needs a rubric', () => {
-    expect(() => parseSkillFile('---\nname: e\nkind: evaluator\ndescription: d\n---\n', '/x/SKILL.md')).toThrow(/needs a rubric/);
+    expect(() => parseSkillFile('---\nname: e\nkind: evaluator\ndescription: d\n---\n', '/x/SKILL.md', parseYaml)).toThrow(/needs a rubric/);
   });
   it('a task skill needs none', () => {
-    expect(parseSkillFile('---\nname: t\nkind: task\ndescription: d\n---\nDo it.', '/x/SKILL.md')).toMatchObject({ name: 't', kind: 'task', rubric: [], body: 'Do it.' });
+    expect(parseSkillFile('---\nname: t\nkind: task\ndescription: d\n---\nDo it.', '/x/SKILL.md', parseYaml)).toMatchObject({ name: 't', kind: 'task', rubric: [], body: 'Do it.' });
   });
 });
 

@@ -31,8 +31,13 @@ export interface LoadedSkills {
   problems: string[];
 }
 
-/** Bundled, then user, then project skills; a later one of the same name replaces an earlier one. */
-export function loadSkills(sources: SkillSources): LoadedSkills {
+/**
+ * Bundled, then user, then project skills; a later one of the same name replaces an earlier one.
+ * The YAML parser is a sizeable module (~15 ms to load): it is imported here, on the runs that
+ * read skills, not by every run (`-i 0` reads none).
+ */
+export async function loadSkills(sources: SkillSources): Promise<LoadedSkills> {
+  const { parse: parseYaml } = await import('yaml');
   const skills = new Map<string, Skill>();
   const problems: string[] = [];
   for (const directory of [sources.bundled, sources.user, sources.project]) {
@@ -42,7 +47,7 @@ export function loadSkills(sources: SkillSources): LoadedSkills {
       const path = join(directory, entry.name, 'SKILL.md');
       if (!existsSync(path)) continue;
       try {
-        const skill = parseSkillFile(readFileSync(path, 'utf8'), path);
+        const skill = parseSkillFile(readFileSync(path, 'utf8'), path, parseYaml);
         skills.set(skill.name, skill);
       } catch (error) {
         if (!(error instanceof SkillFileError)) throw error;

@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Skill } from './skill.js';
 
@@ -25,8 +24,11 @@ export class SkillFileError extends Error {
   override name = 'SkillFileError';
 }
 
+/** A YAML parser (`yaml`'s `parse`): handed in, so the library loads only when skills are read. */
+export type ParseYaml = (text: string) => unknown;
+
 /** Parses a SKILL.md: YAML front matter between `---` lines, then the instructions. */
-export function parseSkillFile(text: string, path: string): Skill {
+export function parseSkillFile(text: string, path: string, parseYaml: ParseYaml): Skill {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
   if (!match) throw new SkillFileError(`${path}: a SKILL.md starts with YAML front matter between "---" lines.`);
   let data: unknown;
