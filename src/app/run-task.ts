@@ -50,6 +50,7 @@ import type { SandboxStatus } from '../tools/shell/sandbox.js';
 import type { FileChange } from '../tools/change-tracker.js';
 import { askToolPermission } from '../ui/ask-tool-permission.js';
 import { renderChangeStat } from '../ui/render-change-stat.js';
+import { compareCodePoints } from '../model/compare-code-points.js';
 
 export interface RunTaskInput {
   task: string;
@@ -100,7 +101,7 @@ const EXIT_FOR_OUTCOME: Record<TaskOutcome, number> = {
 /** Evaluator skills in the order offered to the planner: general first (the default). */
 function evaluatorSkills(skills: Map<string, Skill>): Skill[] {
   const evaluators = [...skills.values()].filter((skill) => skill.kind === 'evaluator');
-  return evaluators.sort((a, b) => (a.name === 'general' ? -1 : b.name === 'general' ? 1 : a.name.localeCompare(b.name)));
+  return evaluators.sort((a, b) => (a.name === 'general' ? -1 : b.name === 'general' ? 1 : compareCodePoints(a.name, b.name)));
 }
 
 /** Runs a task end to end and returns the process exit code. */
@@ -152,7 +153,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       const { skills, problems } = await loadSkills(sources);
       for (const problem of problems) progress.line('warn', `skipped skill: ${problem}`);
       evaluators = evaluatorSkills(skills);
-      taskSkills = [...skills.values()].filter((skill) => skill.kind === 'task').sort((a, b) => a.name.localeCompare(b.name));
+      taskSkills = [...skills.values()].filter((skill) => skill.kind === 'task').sort((a, b) => compareCodePoints(a.name, b.name));
       if (evaluators.length === 0) throw new ConfigError('No evaluator skill is available (the bundled skills/ folder is incomplete).', 'skills');
     }
 

@@ -1,6 +1,8 @@
 // Help rendered straight from the oclif manifest. `--help` is typed often and oclif's framework
 // costs over 100 ms to load; the manifest already holds every flag, argument and example, so the
 // help path loads nothing but this file. Layout follows oclif's own help.
+import { compareCodePoints } from '../model/compare-code-points.js';
+
 
 export interface ManifestFlag {
   name: string;
@@ -86,7 +88,7 @@ export function renderCommandHelp(command: ManifestCommand, width: number, isDef
   }
   const flags = Object.values(command.flags ?? {}).filter((flag) => !flag.hidden);
   if (flags.length > 0) {
-    const sorted = [...flags].sort((a, b) => Number(Boolean(b.char)) - Number(Boolean(a.char)) || a.name.localeCompare(b.name));
+    const sorted = [...flags].sort((a, b) => Number(Boolean(b.char)) - Number(Boolean(a.char)) || compareCodePoints(a.name, b.name));
     const rows = sorted.map((flag): [string, string] => {
       const choices = flag.options ? ` <options: ${flag.options.join('|')}>` : '';
       return [flagLabel(flag), `${flag.summary ?? flag.description ?? ''}${choices}`];
@@ -108,7 +110,7 @@ export function renderRootHelp(manifest: Manifest, width: number, description: s
   const others = Object.values(manifest.commands).filter((command) => command.id !== 'run' && !command.hidden);
   if (others.length > 0) {
     const rows = others
-      .sort((a, b) => a.id.localeCompare(b.id))
+      .sort((a, b) => compareCodePoints(a.id, b.id))
       .map((command): [string, string] => [command.id.replace(/:/g, ' '), command.summary ?? '']);
     sections.push(`COMMANDS\n${table(rows, width)}`);
   }

@@ -1,5 +1,6 @@
 import type { Database } from '../memory/database.js';
 import { localDay } from './parse-since.js';
+import { compareCodePoints } from '../model/compare-code-points.js';
 
 /** Tokens and spend of a group of calls. */
 export interface SpendLine {
@@ -120,7 +121,7 @@ export function buildUsageReport(database: Database, since: Date, until: Date = 
     since: since.toISOString(),
     until: until.toISOString(),
     totals,
-    byDay: [...byDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, line]) => ({ day, ...line })),
+    byDay: [...byDay].sort(([a], [b]) => compareCodePoints(a, b)).map(([day, line]) => ({ day, ...line })),
     byModel: byCost(byModel).map(([model, line]) => ({ model, ...line })),
     byRole: byCost(byRole).map(([role, line]) => ({ role, ...line })),
     byProvider: byCost(byProvider).map(([provider, line]) => ({ provider, ...line })),
@@ -167,5 +168,5 @@ function addRow(line: SpendLine, row: StoredRow): void {
 
 // Most expensive first; lines of unknown cost after the priced ones, then by name for a stable order.
 function byCost(lines: Map<string, SpendLine>): Array<[string, SpendLine]> {
-  return [...lines].sort(([nameA, a], [nameB, b]) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || nameA.localeCompare(nameB));
+  return [...lines].sort(([nameA, a], [nameB, b]) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || compareCodePoints(nameA, nameB));
 }
