@@ -22,6 +22,10 @@ export function openDatabase(path: string): Database {
     database = new Sqlite(path);
     database.pragma('busy_timeout = 5000');
     database.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL cannot corrupt the file; it syncs at checkpoints, not at every commit, so
+    // a run's handful of small commits (task, attempts, iterations) do not each wait for the disk.
+    // A power cut may lose the last commits, never the database.
+    database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     migrate(database);
     return database;
