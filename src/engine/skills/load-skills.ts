@@ -37,7 +37,9 @@ export interface LoadedSkills {
  * read skills, not by every run (`-i 0` reads none).
  */
 export async function loadSkills(sources: SkillSources): Promise<LoadedSkills> {
-  const { parse: parseYaml } = await import('yaml');
+  const yaml = await import('yaml');
+  // Bundled, the CommonJS package arrives as a default export only; Node's own loader also names it.
+  const parseYaml = (yaml.default ?? yaml).parse;
   const skills = new Map<string, Skill>();
   const problems: string[] = [];
   for (const directory of [sources.bundled, sources.user, sources.project]) {
