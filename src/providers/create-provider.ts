@@ -40,6 +40,11 @@ export function missingCredentialError(entry: ProviderEntry): ProviderError {
   );
 }
 
+/** Where the entry's requests go: its base URL variable when set, else its own base URL (undefined: the SDK's default). */
+export function resolveBaseURL(entry: ProviderEntry, environment: NodeJS.ProcessEnv): string | undefined {
+  return (entry.baseURLVariable && environment[entry.baseURLVariable]?.trim()) || entry.baseURL;
+}
+
 /**
  * Builds the adapter for an entry. Adapter modules are imported here, on demand, so a command
  * that never calls a model never loads one.
@@ -52,7 +57,7 @@ export async function createProvider(
   // Ollama is local and keyless: it needs no credential, only a server at OLLAMA_HOST.
   if (!credential && entry.api !== 'ollama' && !entry.keyless) throw missingCredentialError(entry);
   const observe = credential?.onResponseHeaders ? { onResponseHeaders: credential.onResponseHeaders } : {};
-  const baseURL = (entry.baseURLVariable && environment[entry.baseURLVariable]?.trim()) || entry.baseURL;
+  const baseURL = resolveBaseURL(entry, environment);
   switch (entry.api) {
     case 'anthropic-messages': {
       const { AnthropicAdapter } = await import('./anthropic/anthropic-adapter.js');
