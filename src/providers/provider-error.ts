@@ -23,6 +23,11 @@ export interface ProviderErrorDetails {
   retryAfterMs?: number;
   /** The vendor's own error code or type (`rate_limit_error`, `insufficient_quota`, ...). */
   vendorCode?: string;
+  /**
+   * What a one-line notice adds after the kind when the kind alone misleads ("host could not be
+   * resolved: \"x.invalid\"" for a network error that is really a wrong base URL). No secret.
+   */
+  hint?: string;
   cause?: unknown;
 }
 
@@ -36,6 +41,7 @@ export class ProviderError extends Error {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly vendorCode: string | undefined;
+  readonly hint: string | undefined;
   /**
    * A stream that failed after the vendor had reported token counts: those counts (input at least,
    * output so far). Set by streamWithDeadline; routing records it as the attempt's partial usage.
@@ -51,5 +57,6 @@ export class ProviderError extends Error {
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
     this.vendorCode = details.vendorCode;
+    this.hint = details.hint;
   }
 }
