@@ -7,6 +7,7 @@ import type { ProviderCredential } from '../providers/create-provider.js';
 import type { ProviderEntry } from '../providers/provider-catalog.js';
 import { resolveOllamaHost } from '../providers/ollama/ollama-host.js';
 import { authEndpoints } from './auth-endpoints.js';
+import { findAwsChainCredentials } from './aws-credential-chain.js';
 import { readAuthStore } from './auth-store.js';
 import { ChatGPTSession } from './chatgpt-session.js';
 import { quotaRecorder } from './quota-telemetry.js';
@@ -65,7 +66,7 @@ type Source = (entry: ProviderEntry, context: DiscoveryContext) => Finding[];
  * last step, is asynchronous and lives in discover-providers.ts; here a local provider is simply
  * "local", since choosing it explicitly is reason enough to try it.
  */
-const SOURCES: readonly Source[] = [environmentSource, authStoreSource, claudeCliSource, codexCliSource, qwenCliSource, githubCliSource, savedKeySource, localSource];
+const SOURCES: readonly Source[] = [environmentSource, authStoreSource, claudeCliSource, codexCliSource, qwenCliSource, githubCliSource, savedKeySource, awsChainSource, localSource];
 
 /** The credential a provider is used with: the first usable one in discovery order. */
 export function discoverCredential(entry: ProviderEntry, context: DiscoveryContext): DiscoveredCredential | undefined {
@@ -276,6 +277,20 @@ function savedKeySource(entry: ProviderEntry, context: DiscoveryContext) {
   }
   warnWhenOthersCanRead(savedKeyPath(context.openkoiHome, entry.id), file.display, context);
   return [{ provider: entry.id, source: `saved key ${file.display}`, usable: true, authMode: 'api-key' as const, apiKey: key, masked: maskSecret(key) }];
+}
+
+/** Bedrock: what the AWS SDK's credential chain will sign with (shared profiles, SSO, roles); see aws-credential-chain.ts. */
+function awsChainSource(entry: ProviderEntry, context: DiscoveryContext): Finding[] {
+  if (entry.api !== 'bedrock-converse') return [];
+  // No key of openkoi's own: the SDK reads the chain itself when it signs (apiKey '' says so).
+  return findAwsChainCredentials(context.environment, context.home, (path) => displayPath(path, context)).map((finding) => ({
+    provider: entry.id,
+    source: finding.source,
+    usable: finding.usable,
+    authMode: 'api-key' as const,
+    ...(finding.usable ? { apiKey: '', masked: '' } : {}),
+    ...(finding.note ? { note: finding.note } : {}),
+  }));
 }
 
 function localSource(entry: ProviderEntry, context: DiscoveryContext) {

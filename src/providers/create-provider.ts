@@ -93,10 +93,13 @@ export async function createProvider(
       return new GoogleAdapter({ apiKey: credential!.apiKey, ...(baseURL ? { baseURL } : {}) });
     }
     case 'bedrock-converse': {
-      // The credential only proved that AWS credentials are configured; the SDK's chain reads
-      // them (and AWS_SESSION_TOKEN) from the environment and shared files itself.
+      // A credential from the environment or the AWS chain only proves that AWS credentials are
+      // configured: the SDK's chain reads them (and AWS_SESSION_TOKEN, AWS_BEARER_TOKEN_BEDROCK)
+      // itself. A key given to openkoi (a saved credentials/bedrock.key, an auth.json entry) is
+      // a Bedrock API key the SDK cannot see: it is sent as the bearer token.
+      const bearerToken = credential?.apiKey && !credential.source.startsWith('env ') ? credential.apiKey : undefined;
       const { BedrockAdapter } = await import('./bedrock/bedrock-adapter.js');
-      return new BedrockAdapter({ environment, ...(baseURL ? { endpoint: baseURL } : {}) });
+      return new BedrockAdapter({ environment, ...(baseURL ? { endpoint: baseURL } : {}), ...(bearerToken ? { bearerToken } : {}) });
     }
     case 'ollama': {
       const { OllamaAdapter } = await import('./ollama/ollama-adapter.js');

@@ -55,7 +55,9 @@ export class ProviderPool {
   endpointOf(providerId: string): string {
     const entry = findProviderEntry(providerId, this.entries);
     if (!entry) return '';
-    return endpointFingerprint(resolveBaseURL(entry, this.environment), this.findCredential(entry)?.apiKey);
+    const credential = this.findCredential(entry);
+    // A credential without a key of its own (an AWS profile the SDK reads) is told apart by where it is.
+    return endpointFingerprint(resolveBaseURL(entry, this.environment), credential ? credential.apiKey || credential.source : undefined);
   }
 
   /** Auth mode and source ("api key, env OPENAI_API_KEY"): the run says how each role is served. */
