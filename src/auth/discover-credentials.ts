@@ -6,6 +6,7 @@ import { openkoiHome as defaultOpenkoiHome } from '../config/paths.js';
 import type { ProviderCredential } from '../providers/create-provider.js';
 import type { ProviderEntry } from '../providers/provider-catalog.js';
 import { resolveOllamaHost } from '../providers/ollama/ollama-host.js';
+import { redactUrlSecrets } from '../providers/redact-secrets.js';
 import { authEndpoints } from './auth-endpoints.js';
 import { findAwsChainCredentials } from './aws-credential-chain.js';
 import { readAuthStore } from './auth-store.js';
@@ -296,7 +297,7 @@ function awsChainSource(entry: ProviderEntry, context: DiscoveryContext): Findin
 function localSource(entry: ProviderEntry, context: DiscoveryContext) {
   if (entry.api !== 'ollama') return [];
   const host = resolveOllamaHost((entry.baseURLVariable && context.environment[entry.baseURLVariable]) || entry.baseURL);
-  return [{ provider: entry.id, source: `local ${host}`, usable: true, authMode: 'local' as const, apiKey: '', masked: '' }];
+  return [{ provider: entry.id, source: `local ${redactUrlSecrets(host)}`, usable: true, authMode: 'local' as const, apiKey: '', masked: '' }];
 }
 
 const warnedReadableFiles = new Set<string>();

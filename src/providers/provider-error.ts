@@ -1,5 +1,6 @@
 import type { ProviderErrorKind } from '../model/provider-error-kind.js';
 import type { Usage } from '../model/usage.js';
+import { redactUrlSecrets } from './redact-secrets.js';
 
 export type { ProviderErrorKind };
 
@@ -49,7 +50,9 @@ export class ProviderError extends Error {
   partialUsage: Usage | undefined;
 
   constructor(message: string, details: ProviderErrorDetails) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    // A URL quoted in a message (an SDK's "request to http://user:pass@…" or a base URL with
+    // ?key=) loses its userinfo and secret query values here, whichever adapter built it.
+    super(redactUrlSecrets(message), details.cause === undefined ? undefined : { cause: details.cause });
     this.kind = details.kind;
     this.retryable = isRetryableKind(details.kind);
     this.provider = details.provider;
