@@ -21,6 +21,7 @@ import { askSecret, pickOne, PromptInterrupted, type PromptTerminal } from '../u
 import { renderConnectionStatus } from '../ui/render-connection-status.js';
 import { EXIT } from './exit-codes.js';
 import { decideWorkspaceTrust } from './resolve-workspace-trust.js';
+import { loadConfigSchema } from '../config/config-schema-registry.js';
 
 export interface ConnectIo {
   environment?: NodeJS.ProcessEnv;
@@ -52,6 +53,8 @@ interface Setup {
 
 /** `openkoi connect [TARGET]`: returns the exit code. */
 export async function runConnect(input: RunConnectInput): Promise<number> {
+  // loadConfig validates with zod, which this command loads up front (only status may skip it).
+  await loadConfigSchema();
   return guard(input, async (setup) => {
     let target: ConnectTarget | undefined;
     if (input.target === undefined) {
