@@ -53,8 +53,6 @@ interface Setup {
 
 /** `openkoi connect [TARGET]`: returns the exit code. */
 export async function runConnect(input: RunConnectInput): Promise<number> {
-  // loadConfig validates with zod, which this command loads up front (only status may skip it).
-  await loadConfigSchema();
   return guard(input, async (setup) => {
     let target: ConnectTarget | undefined;
     if (input.target === undefined) {
@@ -94,6 +92,8 @@ export async function runConnectStatus(input: ConnectIo & { json: boolean }): Pr
 /** Loads config and context, and turns interruptions and bad input into exit codes. */
 export async function guard(input: ConnectIo, work: (setup: Setup) => Promise<number>): Promise<number> {
   const environment = input.environment ?? process.env;
+  // loadConfig validates with zod, which connect, connect status and disconnect load up front.
+  await loadConfigSchema();
   try {
     const trust = decideWorkspaceTrust({
       workspace: input.workspace ?? process.cwd(),
