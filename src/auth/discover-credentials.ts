@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -256,6 +256,8 @@ const ghTokens = new Map<string, string | undefined>();
 function ghAuthToken(context: DiscoveryContext): string | undefined {
   const key = context.environment['GH_CONFIG_DIR'] ?? context.home;
   if (!ghTokens.has(key)) {
+    // node:child_process costs ~9 ms to load: only the runs that really ask gh pay for it (not status).
+    const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     const result = spawnSync('gh', ['auth', 'token', '--hostname', 'github.com'], {
       encoding: 'utf8',
       timeout: 5000,
