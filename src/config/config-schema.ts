@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
 import { suggestModelRef } from '../model/model-ref.js';
 import { ROLES } from '../model/role.js';
 import { registerConfigSchema } from './config-schema-registry.js';
