@@ -18,7 +18,7 @@ export async function tryStatusFast(argv: string[], command: ManifestCommand | u
   if (!parsed || (parsed.flags['since'] !== undefined && parsed.flags['costs'] !== true)) return false;
   const { runStatus } = await import('./run-status.js');
   const { costs, json, since, config } = parsed.flags;
-  process.exitCode = runStatus({
+  process.exitCode = await runStatus({
     costs: costs === true,
     json: json === true,
     stdout: process.stdout,

@@ -21,6 +21,7 @@ import { askSecret, pickOne, PromptInterrupted, type PromptTerminal } from '../u
 import { renderConnectionStatus } from '../ui/render-connection-status.js';
 import { EXIT } from './exit-codes.js';
 import { decideWorkspaceTrust } from './resolve-workspace-trust.js';
+import { loadConfigSchema } from '../config/config-schema-registry.js';
 
 export interface ConnectIo {
   environment?: NodeJS.ProcessEnv;
@@ -91,6 +92,8 @@ export async function runConnectStatus(input: ConnectIo & { json: boolean }): Pr
 /** Loads config and context, and turns interruptions and bad input into exit codes. */
 export async function guard(input: ConnectIo, work: (setup: Setup) => Promise<number>): Promise<number> {
   const environment = input.environment ?? process.env;
+  // loadConfig validates with zod, which connect, connect status and disconnect load up front.
+  await loadConfigSchema();
   try {
     const trust = decideWorkspaceTrust({
       workspace: input.workspace ?? process.cwd(),

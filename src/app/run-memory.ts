@@ -17,6 +17,7 @@ import { UsageRecorder } from '../usage/usage-recorder.js';
 import { EXIT } from './exit-codes.js';
 import { parseNumberFlag } from './parse-number-flag.js';
 import { decideWorkspaceTrust, untrustedWorkspaceWarning } from './resolve-workspace-trust.js';
+import { loadConfigSchema } from '../config/config-schema-registry.js';
 
 export const MEMORY_ACTIONS = ['list', 'search', 'show', 'add', 'forget', 'stats'] as const;
 
@@ -38,6 +39,8 @@ class UsageError extends Error {}
 
 /** `openkoi memory list|search|show|add|forget|stats`: returns the exit code. */
 export async function runMemory(input: RunMemoryInput): Promise<number> {
+  // loadConfig validates with zod, which this command loads up front (only status may skip it).
+  await loadConfigSchema();
   const environment = input.environment ?? process.env;
   let database: Database | undefined;
   const write = (value: unknown, text: () => string) => input.stdout.write(input.json ? `${JSON.stringify(value, null, 2)}\n` : text());

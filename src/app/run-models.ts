@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load-config.js';
 import { decideWorkspaceTrust, untrustedWorkspaceWarning } from './resolve-workspace-trust.js';
 import { renderModelList } from '../ui/render-model-list.js';
 import { EXIT } from './exit-codes.js';
+import { loadConfigSchema } from '../config/config-schema-registry.js';
 
 export interface RunModelsInput {
   provider?: string;
@@ -16,6 +17,8 @@ export interface RunModelsInput {
 
 /** `openkoi models`: returns the exit code. */
 export async function runModels(input: RunModelsInput): Promise<number> {
+  // loadConfig validates with zod, which this command loads up front (only status may skip it).
+  await loadConfigSchema();
   try {
     const environment = input.environment ?? process.env;
     const workspace = input.workspace ?? process.cwd();

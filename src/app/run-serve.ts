@@ -22,6 +22,7 @@ import { retryPolicyFromConfig } from '../routing/retry-policy.js';
 import { UsageRecorder } from '../usage/usage-recorder.js';
 import { EXIT } from './exit-codes.js';
 import { decideWorkspaceTrust, untrustedWorkspaceWarning } from './resolve-workspace-trust.js';
+import { loadConfigSchema } from '../config/config-schema-registry.js';
 
 export const DEFAULT_PORT = 8766;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -42,6 +43,8 @@ export interface RunServeInput {
 
 /** `openkoi serve`: runs the gateway until the signal aborts; returns the exit code. */
 export async function runServe(input: RunServeInput): Promise<number> {
+  // loadConfig validates with zod, which this command loads up front (only status may skip it).
+  await loadConfigSchema();
   const environment = input.environment ?? process.env;
   let database: Database | undefined;
   try {

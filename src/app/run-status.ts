@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/config-error.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, prepareConfigValidation } from '../config/load-config.js';
 import { databasePath } from '../config/paths.js';
 import { DatabaseError, databaseExists, openDatabase, type Database } from '../memory/database.js';
 import { resolveProviderEntries } from '../providers/resolve-provider-entries.js';
@@ -25,12 +25,18 @@ export interface RunStatusInput {
 }
 
 /** `openkoi status [--costs]`: returns the exit code. */
-export function runStatus(input: RunStatusInput): number {
+export async function runStatus(input: RunStatusInput): Promise<number> {
   const environment = input.environment ?? process.env;
   const now = input.now ?? new Date();
   let database: Database | undefined;
   try {
     const since = input.costs ? parseSince(input.since ?? '30d', now) : undefined;
+    await prepareConfigValidation({
+      environment,
+      trusted: false,
+      ...(input.workspace ? { workspace: input.workspace } : {}),
+      ...(input.configPath ? { explicitPath: input.configPath } : {}),
+    });
     // Status never asks: it reports the trust list's decision and what it leaves out.
     const trust = decideWorkspaceTrust({
       workspace: input.workspace ?? process.cwd(),

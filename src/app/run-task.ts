@@ -51,6 +51,7 @@ import type { FileChange } from '../tools/change-tracker.js';
 import { askToolPermission } from '../ui/ask-tool-permission.js';
 import { renderChangeStat } from '../ui/render-change-stat.js';
 import { compareCodePoints } from '../model/compare-code-points.js';
+import { loadConfigSchema } from '../config/config-schema-registry.js';
 
 export interface RunTaskInput {
   task: string;
@@ -106,6 +107,8 @@ function evaluatorSkills(skills: Map<string, Skill>): Skill[] {
 
 /** Runs a task end to end and returns the process exit code. */
 export async function runTask(input: RunTaskInput): Promise<number> {
+  // loadConfig validates with zod, which this command loads up front (only status may skip it).
+  await loadConfigSchema();
   const environment = input.environment ?? process.env;
   const workspace = input.workspace ?? process.cwd();
   const progress = new Progress(input.stderr, input.quiet);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,9 @@ import { openkoiHome as defaultOpenkoiHome } from '../config/paths.js';
 import type { ProviderCredential } from '../providers/create-provider.js';
 import type { ProviderEntry } from '../providers/provider-catalog.js';
 import { resolveOllamaHost } from '../providers/ollama/ollama-host.js';
+import { redactUrlSecrets } from '../providers/redact-secrets.js';
 import { authEndpoints } from './auth-endpoints.js';
+import { findAwsChainCredentials } from './aws-credential-chain.js';
 import { readAuthStore } from './auth-store.js';
 import { ChatGPTSession } from './chatgpt-session.js';
 import { quotaRecorder } from './quota-telemetry.js';
@@ -65,7 +67,7 @@ type Source = (entry: ProviderEntry, context: DiscoveryContext) => Finding[];
  * last step, is asynchronous and lives in discover-providers.ts; here a local provider is simply
  * "local", since choosing it explicitly is reason enough to try it.
  */
-const SOURCES: readonly Source[] = [environmentSource, authStoreSource, claudeCliSource, codexCliSource, qwenCliSource, githubCliSource, savedKeySource, localSource];
+const SOURCES: readonly Source[] = [environmentSource, authStoreSource, claudeCliSource, codexCliSource, qwenCliSource, githubCliSource, savedKeySource, awsChainSource, localSource];
 
 /** The credential a provider is used with: the first usable one in discovery order. */
 export function discoverCredential(entry: ProviderEntry, context: DiscoveryContext): DiscoveredCredential | undefined {
@@ -254,6 +256,8 @@ const ghTokens = new Map<string, string | undefined>();
 function ghAuthToken(context: DiscoveryContext): string | undefined {
   const key = context.environment['GH_CONFIG_DIR'] ?? context.home;
   if (!ghTokens.has(key)) {
+    // node:child_process costs ~9 ms to load: only the runs that really ask gh pay for it (not status).
+    const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     const result = spawnSync('gh', ['auth', 'token', '--hostname', 'github.com'], {
       encoding: 'utf8',
       timeout: 5000,
@@ -278,10 +282,24 @@ function savedKeySource(entry: ProviderEntry, context: DiscoveryContext) {
   return [{ provider: entry.id, source: `saved key ${file.display}`, usable: true, authMode: 'api-key' as const, apiKey: key, masked: maskSecret(key) }];
 }
 
+/** Bedrock: what the AWS SDK's credential chain will sign with (shared profiles, SSO, roles); see aws-credential-chain.ts. */
+function awsChainSource(entry: ProviderEntry, context: DiscoveryContext): Finding[] {
+  if (entry.api !== 'bedrock-converse') return [];
+  // No key of openkoi's own: the SDK reads the chain itself when it signs (apiKey '' says so).
+  return findAwsChainCredentials(context.environment, context.home, (path) => displayPath(path, context)).map((finding) => ({
+    provider: entry.id,
+    source: finding.source,
+    usable: finding.usable,
+    authMode: 'api-key' as const,
+    ...(finding.usable ? { apiKey: '', masked: '' } : {}),
+    ...(finding.note ? { note: finding.note } : {}),
+  }));
+}
+
 function localSource(entry: ProviderEntry, context: DiscoveryContext) {
   if (entry.api !== 'ollama') return [];
   const host = resolveOllamaHost((entry.baseURLVariable && context.environment[entry.baseURLVariable]) || entry.baseURL);
-  return [{ provider: entry.id, source: `local ${host}`, usable: true, authMode: 'local' as const, apiKey: '', masked: '' }];
+  return [{ provider: entry.id, source: `local ${redactUrlSecrets(host)}`, usable: true, authMode: 'local' as const, apiKey: '', masked: '' }];
 }
 
 const warnedReadableFiles = new Set<string>();

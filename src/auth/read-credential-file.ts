@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export type CredentialFileResult =
   | { state: 'missing' }
@@ -10,6 +10,9 @@ export type CredentialFileResult =
  * that names the file and never quotes it (it holds secrets). `json: false` returns the text.
  */
 export function readCredentialFile(path: string, displayPath: string, json = true): CredentialFileResult {
+  // Most sources are absent for most providers: existsSync says so without building an ENOENT
+  // error and its stack (status looks at every source of every provider).
+  if (!existsSync(path)) return { state: 'missing' };
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -22,7 +22,7 @@ export default class Status extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(Status);
     const { runStatus } = await import('../app/run-status.js');
-    process.exitCode = runStatus({
+    process.exitCode = await runStatus({
       costs: flags.costs,
       json: flags.json,
       stdout: process.stdout,

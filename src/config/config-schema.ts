@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
 import { suggestModelRef } from '../model/model-ref.js';
 import { ROLES } from '../model/role.js';
+import { registerConfigSchema } from './config-schema-registry.js';
 
 // The schema is strict everywhere: an unknown key is more often a typo than a wish,
 // and a typo silently ignored is a setting the user believes in but does not have.
@@ -203,7 +203,6 @@ export const configSchema = z
 
 export type OpenkoiConfig = z.infer<typeof configSchema>;
 
-export const DEFAULT_CONFIG = {
-  engine: { ...ENGINE_DEFAULTS },
-  output: { stream: true },
-} satisfies OpenkoiConfig;
+export { DEFAULT_CONFIG } from './default-config.js';
+
+registerConfigSchema(configSchema);

@@ -2,7 +2,9 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { ConfigError } from './config-error.js';
-import { configSchema, DEFAULT_CONFIG, type OpenkoiConfig } from './config-schema.js';
+import type { OpenkoiConfig } from './config-schema.js';
+import { loadConfigSchema, registeredConfigSchema } from './config-schema-registry.js';
+import { DEFAULT_CONFIG } from './default-config.js';
 import { environmentOverrides, variableForKey } from './environment-overrides.js';
 import { formatConfigIssues } from './format-config-issues.js';
 import { mergeLayers } from './merge-layers.js';
@@ -33,6 +35,21 @@ export interface LoadedConfig {
   projectFile: string;
   /** Keys of the project file not applied because the workspace is untrusted (dotted paths). */
   ignoredKeys: string[];
+}
+
+/**
+ * Loads zod and the config schema when loadConfig will have something to validate: a config file,
+ * an OPENKOI_* variable or flags. Without them (a fresh home), `openkoi status` never pays for them.
+ */
+export async function prepareConfigValidation(options: LoadConfigOptions): Promise<void> {
+  const environment = options.environment ?? process.env;
+  const needed =
+    options.explicitPath !== undefined ||
+    (options.flags !== undefined && Object.keys(options.flags).length > 0) ||
+    Object.keys(environmentOverrides(environment)).length > 0 ||
+    existsSync(userConfigPath(environment)) ||
+    existsSync(projectConfigPath(options.workspace));
+  if (needed) await loadConfigSchema();
 }
 
 /** Layering: flags > environment (OPENKOI_*) > project file > user file > defaults. */
@@ -111,9 +128,16 @@ function parseConfigFile(path: string): unknown {
 }
 
 function validateLayer(data: unknown, source: string, nameOf?: (path: readonly string[]) => string | undefined): OpenkoiConfig {
+  // An empty table is a valid layer: nothing to check, and no need for the schema.
+  if (isEmptyTable(data)) return {};
+  const configSchema = registeredConfigSchema();
   const result = configSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   const problems = formatConfigIssues(result.error.issues, { schema: configSchema, ...(nameOf ? { nameOf } : {}) });
   const firstKey = result.error.issues[0]?.path.map(String).join('.');
   throw new ConfigError(`Invalid configuration in ${source}:\n  - ${problems.join('\n  - ')}`, source, firstKey);
+}
+
+function isEmptyTable(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && !Array.isArray(data) && Object.keys(data).length === 0;
 }

@@ -1,16 +1,16 @@
 import type { AttemptRecord } from '../model/attempt-record.js';
 import type { ModelRef } from '../model/model-ref.js';
-import type { ModelProvider } from '../providers/model-provider.js';
 import type { CooldownStore } from '../routing/cooldown-store.js';
 import { FallbackGateway, type FallbackGatewayOptions } from '../routing/fallback-gateway.js';
 import type { ModelGateway } from '../routing/model-gateway.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
+import type { ChainPool } from '../routing/run-chain.js';
 
 /** Routing's clock, named through the gateway's public options (where it is defined may move). */
 type Clock = NonNullable<FallbackGatewayOptions['clock']>;
 
 export interface ChainRouterOptions {
-  pool: { get(providerId: string): Promise<ModelProvider> };
+  pool: ChainPool;
   policy: RetryPolicy;
   /** Shared by every request (and, SQLite-backed, by every openkoi process). */
   cooldowns: CooldownStore;

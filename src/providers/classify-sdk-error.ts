@@ -2,6 +2,7 @@ import { CallDeadline } from './call-deadline.js';
 import { providerErrorFromHttp, type HttpErrorContext } from './classify-http-error.js';
 import { parseRetryAfter } from './parse-retry-after.js';
 import { ProviderError } from './provider-error.js';
+import { findDnsFailure } from './find-dns-failure.js';
 import { redactSecrets } from './redact-secrets.js';
 
 /**
@@ -33,6 +34,17 @@ export function classifySdkError(error: unknown, context: HttpErrorContext, dead
     return new ProviderError(`${context.providerName} sent a malformed reply for ${who}: ${detail}`, {
       kind: 'server', provider: context.provider, model: context.model, cause: error,
     });
+  }
+  const dns = findDnsFailure(error);
+  if (dns) {
+    // The name of a configured base URL that does not resolve: a typo or a host gone, named so
+    // the user can fix it (the key is never part of it).
+    const host = dns.hostname ? `"${redactSecrets(dns.hostname, context.secrets)}"` : 'its host';
+    const hint = `host could not be resolved: ${host}`;
+    return new ProviderError(
+      `${context.providerName} network error for ${who}: ${hint} (${dns.code}). Check the base URL configured for ${context.provider}.`,
+      { kind: 'network', provider: context.provider, model: context.model, hint, cause: error },
+    );
   }
   return new ProviderError(`${context.providerName} network error for ${who}: ${detail}`, {
     kind: 'network', provider: context.provider, model: context.model, cause: error,

@@ -40,6 +40,11 @@ export function missingCredentialError(entry: ProviderEntry): ProviderError {
   );
 }
 
+/** Where the entry's requests go: its base URL variable when set, else its own base URL (undefined: the SDK's default). */
+export function resolveBaseURL(entry: ProviderEntry, environment: NodeJS.ProcessEnv): string | undefined {
+  return (entry.baseURLVariable && environment[entry.baseURLVariable]?.trim()) || entry.baseURL;
+}
+
 /**
  * Builds the adapter for an entry. Adapter modules are imported here, on demand, so a command
  * that never calls a model never loads one.
@@ -52,7 +57,7 @@ export async function createProvider(
   // Ollama is local and keyless: it needs no credential, only a server at OLLAMA_HOST.
   if (!credential && entry.api !== 'ollama' && !entry.keyless) throw missingCredentialError(entry);
   const observe = credential?.onResponseHeaders ? { onResponseHeaders: credential.onResponseHeaders } : {};
-  const baseURL = (entry.baseURLVariable && environment[entry.baseURLVariable]?.trim()) || entry.baseURL;
+  const baseURL = resolveBaseURL(entry, environment);
   switch (entry.api) {
     case 'anthropic-messages': {
       const { AnthropicAdapter } = await import('./anthropic/anthropic-adapter.js');
@@ -88,10 +93,13 @@ export async function createProvider(
       return new GoogleAdapter({ apiKey: credential!.apiKey, ...(baseURL ? { baseURL } : {}) });
     }
     case 'bedrock-converse': {
-      // The credential only proved that AWS credentials are configured; the SDK's chain reads
-      // them (and AWS_SESSION_TOKEN) from the environment and shared files itself.
+      // A credential from the environment or the AWS chain only proves that AWS credentials are
+      // configured: the SDK's chain reads them (and AWS_SESSION_TOKEN, AWS_BEARER_TOKEN_BEDROCK)
+      // itself. A key given to openkoi (a saved credentials/bedrock.key, an auth.json entry) is
+      // a Bedrock API key the SDK cannot see: it is sent as the bearer token.
+      const bearerToken = credential?.apiKey && !credential.source.startsWith('env ') ? credential.apiKey : undefined;
       const { BedrockAdapter } = await import('./bedrock/bedrock-adapter.js');
-      return new BedrockAdapter({ environment, ...(baseURL ? { endpoint: baseURL } : {}) });
+      return new BedrockAdapter({ environment, ...(baseURL ? { endpoint: baseURL } : {}), ...(bearerToken ? { bearerToken } : {}) });
     }
     case 'ollama': {
       const { OllamaAdapter } = await import('./ollama/ollama-adapter.js');

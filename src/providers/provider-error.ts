@@ -1,5 +1,6 @@
 import type { ProviderErrorKind } from '../model/provider-error-kind.js';
 import type { Usage } from '../model/usage.js';
+import { redactUrlSecrets } from './redact-secrets.js';
 
 export type { ProviderErrorKind };
 
@@ -23,6 +24,11 @@ export interface ProviderErrorDetails {
   retryAfterMs?: number;
   /** The vendor's own error code or type (`rate_limit_error`, `insufficient_quota`, ...). */
   vendorCode?: string;
+  /**
+   * What a one-line notice adds after the kind when the kind alone misleads ("host could not be
+   * resolved: \"x.invalid\"" for a network error that is really a wrong base URL). No secret.
+   */
+  hint?: string;
   cause?: unknown;
 }
 
@@ -36,6 +42,7 @@ export class ProviderError extends Error {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly vendorCode: string | undefined;
+  readonly hint: string | undefined;
   /**
    * A stream that failed after the vendor had reported token counts: those counts (input at least,
    * output so far). Set by streamWithDeadline; routing records it as the attempt's partial usage.
@@ -43,7 +50,9 @@ export class ProviderError extends Error {
   partialUsage: Usage | undefined;
 
   constructor(message: string, details: ProviderErrorDetails) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    // A URL quoted in a message (an SDK's "request to http://user:pass@…" or a base URL with
+    // ?key=) loses its userinfo and secret query values here, whichever adapter built it.
+    super(redactUrlSecrets(message), details.cause === undefined ? undefined : { cause: details.cause });
     this.kind = details.kind;
     this.retryable = isRetryableKind(details.kind);
     this.provider = details.provider;
@@ -51,5 +60,6 @@ export class ProviderError extends Error {
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
     this.vendorCode = details.vendorCode;
+    this.hint = details.hint;
   }
 }

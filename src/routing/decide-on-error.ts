@@ -46,7 +46,7 @@ const MINIMUM_COOLDOWN_MS = 1_000;
 export function decideOnError(candidate: ModelRef, error: unknown, input: DecisionInput): Decision {
   if (!(error instanceof ProviderError)) return { action: 'stop', error: error instanceof Error ? error : new Error(String(error)), reason: String(error) };
   const { policy, now } = input;
-  const reason = `${formatModelRef(candidate)}: ${kindLabel(error.kind)}${error.status !== undefined ? ` (HTTP ${error.status})` : ''}`;
+  const reason = `${formatModelRef(candidate)}: ${kindLabel(error.kind)}${error.status !== undefined ? ` (HTTP ${error.status})` : ''}${error.hint ? `: ${error.hint}` : ''}`;
   // The caller gave up: nothing to retry, and the model did nothing wrong.
   if (error.kind === 'aborted') return { action: 'stop', error, reason };
   if (error.kind === 'context-length') return decideContextLength(candidate, error, reason, input);

@@ -9,12 +9,12 @@ import { MemoryCooldownStore, type CooldownStore } from './cooldown-store.js';
 import { knownContextWindow } from './known-context-windows.js';
 import type { AttemptListener, RetryWaitListener, GatewayChatResponse, GatewayStreamEvent, ModelGateway, RoleCallOptions, RoleRequest } from './model-gateway.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
-import { resultOf, runChain, type SendAttempt } from './run-chain.js';
+import { resultOf, runChain, type ChainPool, type SendAttempt } from './run-chain.js';
 import { streamAttempt } from './stream-attempt.js';
 
 export interface FallbackGatewayOptions {
   chains: Readonly<Record<Role, readonly ModelRef[]>>;
-  pool: { get(providerId: string): Promise<ModelProvider> };
+  pool: ChainPool;
   policy?: RetryPolicy;
   /** Shared between processes when SQLite-backed; one process's memory otherwise. */
   cooldowns?: CooldownStore;

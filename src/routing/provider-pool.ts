@@ -1,10 +1,11 @@
 import { createCredentialFinder, discoveryContext } from '../auth/discover-credentials.js';
-import { createProvider, type ProviderCredential } from '../providers/create-provider.js';
+import { createProvider, resolveBaseURL, type ProviderCredential } from '../providers/create-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import { findProviderEntry, type ProviderEntry } from '../providers/provider-catalog.js';
 import { ProviderError } from '../providers/provider-error.js';
 import type { RequestSettings } from '../model/request-settings.js';
 import { withModelSettings } from '../providers/with-model-settings.js';
+import { endpointFingerprint } from './endpoint-fingerprint.js';
 import { headerUnsafeKeyError } from './header-unsafe-key.js';
 
 /** Adapters created on first use and shared by every role that names the same provider. */
@@ -45,6 +46,18 @@ export class ProviderPool {
         .filter(([reference]) => reference.startsWith(prefix))
         .map(([reference, settings]) => [reference.slice(prefix.length), settings]),
     );
+  }
+
+  /**
+   * The endpoint this process sends the provider's requests to (its base URL and key, hashed):
+   * cooldowns are kept per endpoint, so a new base_url or key is a fresh candidate.
+   */
+  endpointOf(providerId: string): string {
+    const entry = findProviderEntry(providerId, this.entries);
+    if (!entry) return '';
+    const credential = this.findCredential(entry);
+    // A credential without a key of its own (an AWS profile the SDK reads) is told apart by where it is.
+    return endpointFingerprint(resolveBaseURL(entry, this.environment), credential ? credential.apiKey || credential.source : undefined);
   }
 
   /** Auth mode and source ("api key, env OPENAI_API_KEY"): the run says how each role is served. */

@@ -6,7 +6,7 @@ import { ProviderError } from '../providers/provider-error.js';
 import { AllCandidatesExhausted, type ExhaustedCandidate } from './all-candidates-exhausted.js';
 import { AttemptLog } from './attempt-log.js';
 import type { Clock } from './clock.js';
-import type { CooldownStore } from './cooldown-store.js';
+import type { Cooldown, CooldownStore } from './cooldown-store.js';
 import { decideOnError, type Decision } from './decide-on-error.js';
 import type { AttemptListener, AttemptRecord, GatewayStreamEvent, ModelSwitchEvent, RetryWaitListener, RoleCallOptions } from './model-gateway.js';
 import type { ProviderErrorKind } from '../providers/provider-error.js';
@@ -32,11 +32,18 @@ export type SendAttempt<T> = (
   progress: AttemptProgress,
 ) => AsyncGenerator<GatewayStreamEvent, T, undefined>;
 
+/** Where a chain gets its adapters, and which endpoint each provider's requests go to (for cooldowns). */
+export interface ChainPool {
+  get(providerId: string): Promise<ModelProvider>;
+  /** endpoint-fingerprint.ts; without it, a cooldown covers every endpoint of the model. */
+  endpointOf?(providerId: string): string;
+}
+
 export interface ChainContext {
   role: Role;
   chain: readonly ModelRef[];
   options: RoleCallOptions;
-  pool: { get(providerId: string): Promise<ModelProvider> };
+  pool: ChainPool;
   policy: RetryPolicy;
   cooldowns: CooldownStore;
   onAttempt: AttemptListener;
@@ -173,6 +180,7 @@ class ChainRun {
   private readonly unavailable = new Map<string, ProviderError>();
   /** Cooldowns this call capped at max_cooldown_s, and what the vendor had asked for. */
   private readonly cooldownNotes = new Map<string, string>();
+  private readonly endpoints = new Map<string, string>();
 
   constructor(private readonly context: ChainContext) {
     this.log = new AttemptLog(context.role, context.options.taskId, context.clock, context.onAttempt);
@@ -192,7 +200,7 @@ class ChainRun {
         unavailable: this.unavailable,
         requestsSent: this.requestsSent,
         retriesUsed: this.retriesUsed,
-        cooldownOf: (candidate) => this.context.cooldowns.get(candidate),
+        cooldownOf: (candidate) => this.cooldownOf(candidate),
         triedInThisCall: (candidate) => this.log.triedInThisCall(candidate),
         onSkip: (candidate, cooldown) => this.log.recordSkip(candidate, cooldown, now),
       });
@@ -207,6 +215,21 @@ class ChainRun {
           await this.waitBeforeRetry(this.spendRetry(pick.waitMs), pick.candidate, 'cooling down');
       }
     }
+  }
+
+  /** The candidate's cooldown at the endpoint this process would send to. */
+  private cooldownOf(candidate: ModelRef): Cooldown | undefined {
+    return this.context.cooldowns.get(candidate, this.endpointOf(candidate));
+  }
+
+  private endpointOf(candidate: ModelRef): string {
+    // Memoised: the fingerprint hashes the key, and a chain asks on every pick.
+    let endpoint = this.endpoints.get(candidate.provider);
+    if (endpoint === undefined) {
+      endpoint = this.context.pool.endpointOf?.(candidate.provider) ?? '';
+      this.endpoints.set(candidate.provider, endpoint);
+    }
+    return endpoint;
   }
 
   /** Pays one retry from the chain's budget; returns the wait it bought. */
@@ -277,7 +300,7 @@ class ChainRun {
       retriesUsed: this.retriesUsed,
       excluded: this.excluded,
       isCooling: (other) => {
-        const cooldown = this.context.cooldowns.get(other);
+        const cooldown = this.cooldownOf(other);
         return cooldown !== undefined && cooldown.untilMs > now;
       },
       contextWindowOf: this.context.contextWindowOf,
@@ -285,6 +308,7 @@ class ChainRun {
     for (const other of decision.exclude ?? []) this.excluded.add(formatModelRef(other));
     if (decision.coolUntilMs !== undefined && error instanceof ProviderError) {
       this.context.cooldowns.coolDown(candidate, {
+        endpoint: this.endpointOf(candidate),
         untilMs: decision.coolUntilMs,
         errorKind: error.kind,
         ...(error.status !== undefined ? { status: error.status } : {}),
@@ -300,7 +324,7 @@ class ChainRun {
     const now = this.context.clock.now();
     const candidates: ExhaustedCandidate[] = this.context.chain.map((candidate) => {
       const error = this.log.lastErrorOf(candidate);
-      const cooldown = this.context.cooldowns.get(candidate);
+      const cooldown = this.cooldownOf(candidate);
       const entry: ExhaustedCandidate = { candidate };
       if (error) entry.lastError = { kind: error.kind, ...(error.status !== undefined ? { status: error.status } : {}), message: error.message };
       else if (cooldown) entry.lastError = { kind: cooldown.errorKind, ...(cooldown.status !== undefined ? { status: cooldown.status } : {}), message: cooldown.message ?? '' };

@@ -1,13 +1,17 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadConfigSchema } from '../../src/config/config-schema-registry.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { isWorkspaceTrusted, trustWorkspace } from '../../src/config/workspace-trust.js';
 import { resolveWorkspaceTrust, untrustedWorkspaceWarning, type ConfirmTrust } from '../../src/app/resolve-workspace-trust.js';
 import { runTask } from '../../src/app/run-task.js';
 import { EXIT } from '../../src/app/exit-codes.js';
 import { TrustQuestionInterrupted, type TrustQuestion } from '../../src/ui/confirm-workspace-trust.js';
+
+// loadConfig validates with the schema that commands load first (see config-schema-registry.ts).
+beforeAll(() => loadConfigSchema());
 
 let root: string;
 let home: string;

@@ -1,9 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfigSchema } from '../../src/config/config-schema-registry.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { temporaryDirectories } from '../temporary-directories.js';
+
+// loadConfig validates with the schema that commands load first (see config-schema-registry.ts).
+beforeAll(() => loadConfigSchema());
 
 const makeDirectory = temporaryDirectories('openkoi-config-');
 

@@ -1,9 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfigSchema } from '../../src/config/config-schema-registry.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
+
+// loadConfig validates with the schema that commands load first (see config-schema-registry.ts).
+beforeAll(() => loadConfigSchema());
 
 let root: string;
 let home: string;

@@ -75,3 +75,22 @@ describe('Retry-After is read from every form vendors send', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 });
+
+describe('secrets inside URLs are redacted wherever a message quotes one', () => {
+  it('userinfo and secret-looking query values read [redacted]; host, port, path and other parameters stay', async () => {
+    const { redactSecrets, redactUrlSecrets } = await import('../../src/providers/redact-secrets.js');
+    expect(redactUrlSecrets('at http://olluser:s3cret@proxy.example:11434/api/chat')).toBe('at http://[redacted]@proxy.example:11434/api/chat');
+    expect(redactUrlSecrets('https://token-only@host/v1')).toBe('https://[redacted]@host/v1');
+    expect(redactUrlSecrets('https://host/v1?key=abc123&alt=sse')).toBe('https://host/v1?key=[redacted]&alt=sse');
+    expect(redactUrlSecrets('https://host/v1?alt=sse&api_key=abc123#x')).toBe('https://host/v1?alt=sse&api_key=[redacted]#x');
+    expect(redactUrlSecrets('https://host/v1?access_token=abc&x-goog-api-key=def')).toBe('https://host/v1?access_token=[redacted]&x-goog-api-key=[redacted]');
+    expect(redactUrlSecrets('https://host/v1?monkey=fine and mail user@example.com')).toBe('https://host/v1?monkey=fine and mail user@example.com');
+    expect(redactSecrets('request to https://u:p4ss@h/v1?key=k3y failed')).toBe('request to https://[redacted]@h/v1?key=[redacted] failed');
+  });
+
+  it('a ProviderError never carries them, whoever built its message', async () => {
+    const { ProviderError } = await import('../../src/providers/provider-error.js');
+    const error = new ProviderError('connect to http://me:hunter2@10.0.0.1:8080/v1?api_key=k3y failed', { kind: 'network', provider: 'custom' });
+    expect(error.message).toBe('connect to http://[redacted]@10.0.0.1:8080/v1?api_key=[redacted] failed');
+  });
+});

@@ -31,7 +31,7 @@ describe.each([
     store.coolDown(GPT, { untilMs: T0 + 30_000, errorKind: 'rate-limit', status: 429, message: 'first', now: T0 });
     const after = store.coolDown(GPT, { untilMs: T0 + 5_000, errorKind: 'server', status: 500, message: 'second', now: T0 + 1_000 });
 
-    expect(after).toEqual({ candidate: GPT, untilMs: T0 + 30_000, errorKind: 'server', status: 500, message: 'second', updatedAt: T0 + 1_000 });
+    expect(after).toEqual({ candidate: GPT, endpoint: '', untilMs: T0 + 30_000, errorKind: 'server', status: 500, message: 'second', updatedAt: T0 + 1_000 });
     expect(store.coolDown(GPT, { untilMs: T0 + 90_000, errorKind: 'rate-limit', now: T0 + 2_000 }).untilMs).toBe(T0 + 90_000);
   });
 

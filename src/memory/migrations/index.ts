@@ -5,6 +5,7 @@ import { memories } from './004-memories.js';
 import { history } from './005-history.js';
 import { gatewayTokens } from './006-gateway-tokens.js';
 import { finishReasonsAndUnknownUsage } from './008-finish-reasons-and-unknown-usage.js';
+import { cooldownsPerEndpoint } from './010-cooldowns-per-endpoint.js';
 
 export interface Migration {
   name: string;
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   history,
   gatewayTokens,
   finishReasonsAndUnknownUsage,
+  cooldownsPerEndpoint,
 ];

@@ -29,6 +29,8 @@ export interface BedrockAdapterOptions {
   endpoint?: string;
   /** Where the credential chain and region are read; the process environment by default. */
   environment?: NodeJS.ProcessEnv;
+  /** A Bedrock API key openkoi holds (a saved bedrock.key): sent as the bearer token instead of SigV4. */
+  bearerToken?: string;
 }
 
 type BedrockModule = typeof import('@aws-sdk/client-bedrock-runtime');
@@ -195,7 +197,7 @@ export class BedrockAdapter implements ModelProvider {
   }
 
   private errorContext(model: string | undefined): HttpErrorContext {
-    return { provider: this.id, providerName: this.name, model, secrets: SECRET_VARIABLES.map((name) => this.environment[name]) };
+    return { provider: this.id, providerName: this.name, model, secrets: [...SECRET_VARIABLES.map((name) => this.environment[name]), this.options.bearerToken] };
   }
 
   private async getClient(): Promise<BedrockConnection> {
@@ -220,6 +222,7 @@ export class BedrockAdapter implements ModelProvider {
           // The SDK switches to Bedrock API-key (bearer) auth when AWS_BEARER_TOKEN_BEDROCK merely
           // exists, and then fails to sign if it is empty: an empty one means SigV4.
           ...(this.environment['AWS_BEARER_TOKEN_BEDROCK'] === '' ? { authSchemePreference: ['sigv4'] } : {}),
+          ...(this.options.bearerToken ? { token: { token: this.options.bearerToken }, authSchemePreference: ['httpBearerAuth'] } : {}),
           // The client's default handler speaks HTTP/2, which only the bidirectional
           // InvokeModelWithBidirectionalStream needs. Converse and ConverseStream are ordinary
           // request/response-stream calls that Bedrock serves over HTTP/1.1 too, so the HTTP/1.1

@@ -44,7 +44,8 @@ export function classifyOllamaError(
       });
     }
     const code = networkCode(error);
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
+    // A name that does not resolve is a wrong OLLAMA_HOST, not a server to start: said by classifySdkError.
+    if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH') {
       return new ProviderError(
         `${context.providerName} is not reachable at ${context.host} (${code}) for ${who}. Start it with \`ollama serve\`, or set OLLAMA_HOST to where it runs.`,
         { kind: 'network', provider: context.provider, model: context.model, cause: error },

@@ -14,7 +14,7 @@ import { convertOllamaMessages, convertOllamaTools } from './convert-ollama-mess
 import { convertOllamaUsage } from './convert-ollama-usage.js';
 import { createOllamaFetch, type OllamaCallState } from './create-ollama-fetch.js';
 import { mapOllamaDoneReason } from './map-ollama-done-reason.js';
-import { resolveOllamaHost } from './ollama-host.js';
+import { resolveOllamaHost, splitOllamaCredentials } from './ollama-host.js';
 
 export interface OllamaAdapterOptions {
   /** Provider id in model references (`ollama`). */
@@ -24,7 +24,7 @@ export interface OllamaAdapterOptions {
   host?: string;
 }
 
-type OllamaConstructor = new (config: { host: string; fetch: typeof fetch }) => Ollama;
+type OllamaConstructor = new (config: { host: string; fetch: typeof fetch; headers?: Record<string, string> }) => Ollama;
 
 /**
  * Ollama's REST API (`/api/chat` NDJSON streaming, `/api/embed`, `/api/tags`) through the
@@ -35,12 +35,16 @@ type OllamaConstructor = new (config: { host: string; fetch: typeof fetch }) => 
 export class OllamaAdapter implements ModelProvider {
   readonly id: string;
   readonly name: string;
+  /** Where requests go, without any userinfo (that travels as `authorization`): safe to show. */
   readonly host: string;
+  private readonly authorization: string | undefined;
 
   constructor(options: OllamaAdapterOptions = {}) {
     this.id = options.id ?? 'ollama';
     this.name = options.name ?? 'Ollama';
-    this.host = resolveOllamaHost(options.host);
+    const { host, authorization } = splitOllamaCredentials(resolveOllamaHost(options.host));
+    this.host = host;
+    this.authorization = authorization;
   }
 
   async models(): Promise<ModelInfo[]> {
@@ -153,7 +157,11 @@ export class OllamaAdapter implements ModelProvider {
   private async client(deadline: CallDeadline, state: OllamaCallState): Promise<Ollama> {
     // Imported here, not at the top: `openkoi --help` must not pay for loading the client.
     const { Ollama: OllamaClient } = (await import('ollama')) as unknown as { Ollama: OllamaConstructor };
-    return new OllamaClient({ host: this.host, fetch: createOllamaFetch(deadline, state) });
+    return new OllamaClient({
+      host: this.host,
+      fetch: createOllamaFetch(deadline, state),
+      ...(this.authorization ? { headers: { Authorization: this.authorization } } : {}),
+    });
   }
 
   private errorContext(model: string | undefined) {

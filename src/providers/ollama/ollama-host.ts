@@ -21,3 +21,22 @@ export function resolveOllamaHost(configured: string | undefined): string {
   if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
   return url.toString().replace(/\/+$/, '');
 }
+
+/**
+ * OLLAMA_HOST with userinfo (`http://user:pass@proxy`, a proxy with basic auth in front of
+ * Ollama): fetch refuses URLs that carry credentials, so they travel as an Authorization header
+ * and the host is used (and shown) without them.
+ */
+export function splitOllamaCredentials(host: string): { host: string; authorization?: string } {
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    return { host };
+  }
+  if (!url.username && !url.password) return { host };
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return { host: url.toString().replace(/\/+$/, ''), authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
+}

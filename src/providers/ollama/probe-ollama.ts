@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { request as requestTls } from 'node:https';
 import { dirname, join } from 'node:path';
+import { redactUrlSecrets } from '../redact-secrets.js';
 import { resolveOllamaHost } from './ollama-host.js';
 
 /** The probe's whole budget: a local server answers in a few ms; nothing listening fails at once. */
@@ -44,14 +45,16 @@ export function ollamaProbeCachePath(openkoiHome: string): string {
  */
 export async function probeOllama(options: ProbeOllamaOptions = {}): Promise<OllamaProbeResult> {
   const host = resolveOllamaHost(options.host);
+  // What is cached and shown: a password in OLLAMA_HOST stays in the environment.
+  const shownHost = redactUrlSecrets(host);
   const now = options.now ?? Date.now;
   const cachePath = options.openkoiHome ? ollamaProbeCachePath(options.openkoiHome) : undefined;
   if (cachePath && !options.fresh) {
-    const cached = readCachedProbe(cachePath, host, now());
+    const cached = readCachedProbe(cachePath, shownHost, now());
     if (cached) return cached;
   }
   const models = await listInstalledModels(host, options.timeoutMs ?? OLLAMA_PROBE_TIMEOUT_MS);
-  const result: OllamaProbeResult = { host, reachable: models !== undefined, models: models ?? [], checkedAt: now() };
+  const result: OllamaProbeResult = { host: shownHost, reachable: models !== undefined, models: models ?? [], checkedAt: now() };
   if (cachePath) writeCachedProbe(cachePath, result);
   return result;
 }
