@@ -1,6 +1,4 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { request as requestTls } from 'node:https';
 import { dirname, join } from 'node:path';
 import { redactUrlSecrets } from '../redact-secrets.js';
 import { resolveOllamaHost } from './ollama-host.js';
@@ -85,16 +83,17 @@ function writeCachedProbe(path: string, result: OllamaProbeResult): void {
 }
 
 /** The names from GET /api/tags, or undefined when the server is not there or not Ollama. */
-function listInstalledModels(host: string, timeoutMs: number): Promise<string[] | undefined> {
+async function listInstalledModels(host: string, timeoutMs: number): Promise<string[] | undefined> {
+  let url: URL;
+  try {
+    url = new URL(`${host}/api/tags`);
+  } catch {
+    return undefined;
+  }
+  // Imported here, not at the top: this module is on every run's path, and node:https alone
+  // (TLS with it) is ~8 ms of start-up that a run with its models chosen never needs.
+  const { request: send } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve) => {
-    let url: URL;
-    try {
-      url = new URL(`${host}/api/tags`);
-    } catch {
-      resolve(undefined);
-      return;
-    }
-    const send = url.protocol === 'https:' ? requestTls : request;
     const timer = setTimeout(() => finish(undefined), timeoutMs);
     let settled = false;
     const finish = (value: string[] | undefined): void => {
