@@ -91,7 +91,9 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
       const input = call.input;
       if (typeof input !== 'object' || input === null || Array.isArray(input)) {
         options.onProgress?.(`${call.toolName} → bad arguments`);
-        return { output: `${call.toolName}: the arguments must be a JSON object matching the tool's schema (got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}).`, isError: true };
+        // A string here is what the provider kept when the model's arguments did not parse.
+        const got = typeof input === 'string' ? 'text that is not valid JSON' : input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input;
+        return { output: `${call.toolName}: the arguments must be a JSON object matching the tool's schema (got ${got}).`, isError: true };
       }
       const args = input as Record<string, unknown>;
       try {
