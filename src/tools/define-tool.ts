@@ -10,7 +10,7 @@ export interface BuiltinToolSpec<S extends z.ZodObject> {
   description: string;
   readOnly: boolean;
   schema: S;
-  ruleSubject?(args: z.infer<S>): string | undefined;
+  ruleSubject?(args: z.infer<S>, workspace: string): string | undefined;
   run(args: z.infer<S>, context: ToolContext): Promise<ToolResult> | ToolResult;
   /** See Tool.preview. */
   preview?(args: z.infer<S>, context: ToolContext): string;
@@ -34,9 +34,9 @@ export function defineTool<S extends z.ZodObject>(spec: BuiltinToolSpec<S>): Too
     source: 'builtin',
     ...(spec.ruleSubject
       ? {
-          ruleSubject: (args: Record<string, unknown>) => {
+          ruleSubject: (args: Record<string, unknown>, workspace: string) => {
             const parsed = spec.schema.safeParse(args);
-            return parsed.success ? spec.ruleSubject!(parsed.data) : undefined;
+            return parsed.success ? spec.ruleSubject!(parsed.data, workspace) : undefined;
           },
         }
       : {}),

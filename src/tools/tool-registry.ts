@@ -9,6 +9,7 @@ import { matchRules, type PermissionRules } from './permission-rules.js';
 import type { AskPermission, PermissionMode } from './permission-mode.js';
 import type { Tool } from './tool.js';
 import { ToolInputError } from './tool-input-error.js';
+import { splitShellCommand } from './split-shell-command.js';
 
 export interface ToolRegistryOptions {
   builtins: Tool[];
@@ -32,7 +33,7 @@ export interface ToolRegistry extends ToolRunner {
 /** The prefix an "always" answer covers: the command's first two words for shell, the folder for files. */
 export function alwaysPrefix(tool: string, subject: string | undefined): string | undefined {
   if (subject === undefined) return undefined;
-  if (tool === 'shell') return subject.trim().split(/\s+/).slice(0, 2).join(' ');
+  if (tool === 'shell') return (splitShellCommand(subject).commands[0] ?? subject.trim()).split(/\s+/).slice(0, 2).join(' ');
   const slash = subject.lastIndexOf('/');
   return slash === -1 ? '' : subject.slice(0, slash + 1);
 }
@@ -50,12 +51,20 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
   const alwaysPrefixes: Array<{ tool: string; prefix: string }> = [];
   let toldRefusal = false;
 
-  const approvedBefore = (tool: string, subject: string | undefined) =>
-    alwaysTools.has(tool) || (subject !== undefined && alwaysPrefixes.some((entry) => entry.tool === tool && subject.trim().startsWith(entry.prefix)));
+  // A command prefix covers a chain only when every command in it starts with an approved prefix,
+  // word for word ("echo hi" covers "echo hi there", not "echo hidden" nor "echo hi; rm -rf ~").
+  const coveredByPrefix = (tool: string, subject: string): boolean => {
+    const prefixes = alwaysPrefixes.filter((entry) => entry.tool === tool).map((entry) => entry.prefix);
+    if (prefixes.length === 0) return false;
+    if (tool !== 'shell') return prefixes.some((prefix) => subject.startsWith(prefix));
+    const { commands, opaque } = splitShellCommand(subject);
+    return !opaque && commands.length > 0 && commands.every((command) => prefixes.some((prefix) => command === prefix || command.startsWith(`${prefix} `)));
+  };
+  const approvedBefore = (tool: string, subject: string | undefined) => alwaysTools.has(tool) || (subject !== undefined && coveredByPrefix(tool, subject));
 
   async function permit(tool: Tool, args: Record<string, unknown>): Promise<string | undefined> {
     const name = tool.definition.name;
-    const subject = tool.ruleSubject?.(args);
+    const subject = tool.ruleSubject?.(args, options.workspace);
     const matched = matchRules(options.rules, name, subject);
     if (matched?.verdict === 'deny') return `${name} refused by the rule deny = "${matched.rule.text}"`;
     if (tool.readOnly) return undefined;
@@ -91,7 +100,9 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
       const input = call.input;
       if (typeof input !== 'object' || input === null || Array.isArray(input)) {
         options.onProgress?.(`${call.toolName} → bad arguments`);
-        return { output: `${call.toolName}: the arguments must be a JSON object matching the tool's schema (got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}).`, isError: true };
+        // A string here is what the provider kept when the model's arguments did not parse.
+        const got = typeof input === 'string' ? 'text that is not valid JSON' : input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input;
+        return { output: `${call.toolName}: the arguments must be a JSON object matching the tool's schema (got ${got}).`, isError: true };
       }
       const args = input as Record<string, unknown>;
       try {

@@ -27,7 +27,7 @@ export interface Tool {
    * The string a permission rule `name(PATTERN)` is matched against for this call: the command for
    * shell, the workspace-relative path for file tools, undefined when rules match on the name alone.
    */
-  ruleSubject?(args: Record<string, unknown>): string | undefined;
+  ruleSubject?(args: Record<string, unknown>, workspace: string): string | undefined;
   run(args: Record<string, unknown>, context: ToolContext): Promise<ToolResult>;
   /**
    * What the call would do, shown when the user is asked (a diff for file writes, the command for

@@ -38,10 +38,10 @@ export interface WalkEntry {
  */
 export function walkWorkspace(workspace: string, start: string, options: { recursive: boolean; limit: number }): { entries: WalkEntry[]; complete: boolean } {
   const entries: WalkEntry[] = [];
-  // The scopes that apply to `start`: every .gitignore on the way down from the root.
+  // The scopes that apply under `start`: every .gitignore on the way down from the root, and start's own.
   const scopes: Scope[] = [];
   const parts = start === '' ? [] : start.split('/');
-  for (let i = 0; i <= parts.length - (start === '' ? 0 : 1); i++) {
+  for (let i = 0; i <= parts.length; i++) {
     const relative = parts.slice(0, i).join('/');
     const scope = loadGitignore(join(workspace, relative), relative);
     if (scope) scopes.push(scope);

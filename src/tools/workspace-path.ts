@@ -39,6 +39,17 @@ export function resolveInWorkspace(workspace: string, requested: string): string
   return absolute;
 }
 
+/**
+ * What permission rules see of a path argument: workspace-relative, normalised, with symbolic
+ * links inside the workspace resolved, so `./secrets/x`, `src/../secrets/x`, the absolute path
+ * or a link to the folder all meet a rule written for `secrets/**`.
+ */
+export function rulePath(workspace: string, requested: string): string {
+  const absolute = resolve(workspace, requested);
+  const real = realpathOfNearest(absolute);
+  return workspaceRelative(workspace, isInside(workspace, real) ? real : absolute);
+}
+
 /** The workspace-relative form shown to the model and in progress lines (`/` separators). */
 export function workspaceRelative(workspace: string, absolute: string): string {
   return relative(workspace, absolute).split(sep).join('/') || '.';

@@ -36,13 +36,15 @@ export async function askToolPermission(terminal: PermissionTerminal, question: 
   const always = describeAlways(question);
   const choices = ['y = yes once', 'n = no', ...(always ? [`p = ${always}`] : []), `a = always allow ${question.tool} for the rest of this run`];
   out.write(`${choices.join(' · ')}\n`);
-  const reader = createInterface({ input: terminal.input, output: terminal.output, terminal: false });
+  // Lines are read through the interface's iterator, which keeps lines typed ahead of the prompt.
+  const reader = createInterface({ input: terminal.input, terminal: false });
+  const lines = reader[Symbol.asyncIterator]();
   try {
     for (;;) {
-      const closed = new Promise<null>((resolve) => reader.once('close', () => resolve(null)));
-      const line = await Promise.race([reader.question(`Allow ${question.tool}? [y/n${always ? '/p' : ''}/a] `), closed]);
-      if (line === null) return 'no';
-      const answer = line.trim().toLowerCase();
+      out.write(`Allow ${question.tool}? [y/n${always ? '/p' : ''}/a] `);
+      const next = await lines.next();
+      if (next.done) return 'no';
+      const answer = next.value.trim().toLowerCase();
       if (answer === 'y' || answer === 'yes') return 'yes';
       if (answer === 'n' || answer === 'no' || answer === '') return 'no';
       if (answer === 'p' && always) return 'always-prefix';

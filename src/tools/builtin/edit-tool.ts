@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../atomic-write.js';
 import { countChangedLines, unifiedDiff, type ChangeTracker } from '../change-tracker.js';
 import { defineTool } from '../define-tool.js';
 import { ToolInputError } from '../tool-input-error.js';
-import { resolveInWorkspace, workspaceRelative } from '../workspace-path.js';
+import { resolveInWorkspace, rulePath, workspaceRelative } from '../workspace-path.js';
 import { applyEdit, type EditOutcome } from './edit-strategies.js';
 
 const schema = z
@@ -55,7 +55,7 @@ export function createEditTool(changes: ChangeTracker) {
       'if nothing matches, the error shows the closest region of the file with line numbers.',
     readOnly: false,
     schema,
-    ruleSubject: (args) => args.path,
+    ruleSubject: (args, workspace) => rulePath(workspace, args.path),
     preview(args, context) {
       const plan = planEdit(args, context.workspace);
       return unifiedDiff(plan.relative, plan.before, plan.after);

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
 import { ToolInputError } from '../tool-input-error.js';
 import { walkWorkspace } from '../walk-workspace.js';
-import { resolveInWorkspace, workspaceRelative } from '../workspace-path.js';
+import { resolveInWorkspace, rulePath, workspaceRelative } from '../workspace-path.js';
 
 const MATCH_LIMIT = 200;
 const LINE_LIMIT = 300;
@@ -92,7 +92,7 @@ export function createGrepTool(ripgrep: string | undefined = findRipgrep()) {
         ignore_case: z.boolean().optional(),
       })
       .strict(),
-    ruleSubject: (args) => args.path ?? '.',
+    ruleSubject: (args, workspace) => rulePath(workspace, args.path ?? '.'),
     run(args, context) {
       const start = args.path ? workspaceRelative(context.workspace, resolveInWorkspace(context.workspace, args.path)) : '.';
       const relativeStart = start === '.' ? '' : start;

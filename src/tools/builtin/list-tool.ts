@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
 import { ToolInputError } from '../tool-input-error.js';
 import { walkWorkspace } from '../walk-workspace.js';
-import { resolveInWorkspace, workspaceRelative } from '../workspace-path.js';
+import { resolveInWorkspace, rulePath, workspaceRelative } from '../workspace-path.js';
 
 const LIST_LIMIT = 1000;
 
@@ -12,7 +12,7 @@ export const listTool = defineTool({
   description: 'List a folder of the workspace (one level; folders end with "/"). Files ignored by .gitignore are left out.',
   readOnly: true,
   schema: z.object({ path: z.string().optional().describe('Folder, relative to the workspace root. Default: the root.') }).strict(),
-  ruleSubject: (args) => args.path ?? '.',
+  ruleSubject: (args, workspace) => rulePath(workspace, args.path ?? '.'),
   run(args, context) {
     const path = resolveInWorkspace(context.workspace, args.path ?? '.');
     const relative = workspaceRelative(context.workspace, path);

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
 import { ToolInputError } from '../tool-input-error.js';
-import { resolveInWorkspace, workspaceRelative } from '../workspace-path.js';
+import { resolveInWorkspace, rulePath, workspaceRelative } from '../workspace-path.js';
 
 export const READ_DEFAULT_LINES = 2000;
 export const READ_MAX_CHARACTERS = 50_000;
@@ -18,7 +18,7 @@ export const readTool = defineTool({
       limit: z.number().int().min(1).optional().describe(`Lines to read. Default ${READ_DEFAULT_LINES}.`),
     })
     .strict(),
-  ruleSubject: (args) => args.path,
+  ruleSubject: (args, workspace) => rulePath(workspace, args.path),
   run(args, context) {
     const path = resolveInWorkspace(context.workspace, args.path);
     const relative = workspaceRelative(context.workspace, path);

@@ -5,7 +5,7 @@ import type { ChangeTracker } from '../change-tracker.js';
 import { countChangedLines, unifiedDiff } from '../change-tracker.js';
 import { defineTool } from '../define-tool.js';
 import { ToolInputError } from '../tool-input-error.js';
-import { resolveInWorkspace, workspaceRelative } from '../workspace-path.js';
+import { resolveInWorkspace, rulePath, workspaceRelative } from '../workspace-path.js';
 
 function currentContent(path: string): string | undefined {
   try {
@@ -29,7 +29,7 @@ export function createWriteTool(changes: ChangeTracker) {
     description: 'Create a file or replace its whole content. For a change inside an existing file, prefer edit.',
     readOnly: false,
     schema,
-    ruleSubject: (args) => args.path,
+    ruleSubject: (args, workspace) => rulePath(workspace, args.path),
     run(args, context) {
       const path = resolveInWorkspace(context.workspace, args.path);
       const relative = workspaceRelative(context.workspace, path);

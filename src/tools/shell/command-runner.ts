@@ -62,6 +62,9 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
           resolve({ exitCode, output: chunks.join(''), timedOut, durationMs: performance.now() - started, sandboxed });
         };
         child.on('error', (error) => finish(null, `${error.message}\n`));
+        // The shell has exited: what it left running in the background would hold the pipes open
+        // (and the run would wait for the timeout), so its group goes now; 'close' follows.
+        child.on('exit', () => killGroup(child.pid, 'SIGKILL'));
         child.on('close', (code) => finish(code));
       });
     },
