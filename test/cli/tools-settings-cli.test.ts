@@ -78,3 +78,20 @@ describe('[tools] keys in the user config, each wired', () => {
   });
   // network: proven in test/tools/sandbox.test.ts through buildToolSetup (the [tools] table reaches it via the tests above).
 });
+
+describe('[tools] network, through the CLI and the real sandbox', () => {
+  const bwrapPresent = ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].some((path) => existsSync(path));
+  // A command that reaches the fake vendor's own port on 127.0.0.1 (never "localhost": ::1 first).
+  const probe = (port: number) => `node -e "require('net').connect(${port}, '127.0.0.1').on('connect', () => { console.log('REACHED'); process.exit(0) }).on('error', (e) => { console.log('BLOCKED ' + e.code); process.exit(0) })"`;
+
+  it.skipIf(!bwrapPresent)('without it a sandboxed command cannot connect even to 127.0.0.1; with network = true it can', async () => {
+    const port = Number(new URL(fake.url).port);
+    const closed = await oneCall('', 'shell', { command: probe(port) }, ['--mode', 'auto']);
+    expect(closed.result.stderr).toContain('sandboxed');
+    expect(closed.reply).toContain('BLOCKED');
+    expect(closed.reply).not.toContain('REACHED');
+    fake.reset();
+    const open = await oneCall('[tools]\nnetwork = true\n', 'shell', { command: probe(port) }, ['--mode', 'auto']);
+    expect(open.reply).toContain('REACHED');
+  });
+});
