@@ -1,0 +1,122 @@
+// bench/tools: openkoi's own overhead per tool round. The real built CLI runs
+// `openkoi -i 0 --mode auto` against a tiny OpenAI-compatible server in this process, which
+// scripts 20 rounds of tool calls (read, edit, shell `true`, in turn) and then a final answer.
+//
+//   gap       the server finished sending a tool-call reply → the next request arrives: the SDK
+//             parsing the stream, the tool, the executor building and sending the next request
+//   overhead  gap minus the tool's own run time. read and edit touch a 3-line file (their run time
+//             is inside the gap, well under a millisecond); for shell the run time is the median
+//             time to spawn the same command the same way (bwrap when installed), measured here.
+//
+// Target (issue 10): median overhead ≤ 5 ms per round. Run: npm run bench -- tools
+// (BENCH_RUNS, default 5 runs of 20 rounds; the first round of each run is left out: it loads
+// the tools and the SDK).
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { formatMs, median } from './support/measure.mjs';
+
+const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const ROUNDS = 20;
+const KINDS = ['read', 'edit', 'shell'];
+
+let requestIndex = 0;
+let lastReplyEnd;
+const gaps = { read: [], edit: [], shell: [] };
+let kindOfLastCall;
+let edits = 0;
+
+function toolCall(round) {
+  const kind = KINDS[round % KINDS.length];
+  // Every call is new (the executor's circuit breaker stops a call repeated three times): reads
+  // ask for more lines each time, edits step a counter, commands carry the round.
+  const args =
+    kind === 'read'
+      ? { path: 'notes.txt', limit: 3 + round }
+      : kind === 'edit'
+        ? { path: 'notes.txt', old_string: `counter ${edits}`, new_string: `counter ${++edits}` }
+        : { command: `true ${round}` };
+  return { kind, args };
+}
+
+const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: 'b', object: 'chat.completion.chunk', created: 1, model: 'gpt-4.1', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+
+const server = createServer((request, response) => {
+  const arrivedAt = performance.now();
+  request.resume();
+  request.on('end', () => {
+    if (lastReplyEnd !== undefined && kindOfLastCall) gaps[kindOfLastCall].push({ round: requestIndex - 1, gap: arrivedAt - lastReplyEnd });
+    const round = requestIndex++;
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    let body;
+    if (round < ROUNDS) {
+      const { kind, args } = toolCall(round);
+      kindOfLastCall = kind;
+      const call = { index: 0, id: `call_${round}`, type: 'function', function: { name: kind, arguments: JSON.stringify(args) } };
+      body = `${chunk({ role: 'assistant', content: null, tool_calls: [call] })}${chunk({}, 'tool_calls')}data: [DONE]\n\n`;
+    } else {
+      kindOfLastCall = undefined;
+      body = `${chunk({ role: 'assistant', content: 'done' })}${chunk({}, 'stop')}data: [DONE]\n\n`;
+    }
+    response.end(body, () => (lastReplyEnd = performance.now()));
+  });
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${server.address().port}`;
+
+const root = realpathSync(mkdtempSync(join(tmpdir(), 'openkoi-bench-tools-')));
+const home = join(root, 'home');
+const workspace = join(root, 'workspace');
+mkdirSync(workspace);
+const environment = { PATH: process.env.PATH, HOME: home, OPENKOI_HOME: join(home, '.openkoi'), OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: 'sk-bench-tools-0123456789', OLLAMA_HOST: 'http://127.0.0.1:9' };
+
+let sandboxNote = '';
+for (let run = 0; run < runs; run++) {
+  writeFileSync(join(workspace, 'notes.txt'), 'first line\ncounter 0\nlast line\n');
+  requestIndex = 0;
+  lastReplyEnd = undefined;
+  kindOfLastCall = undefined;
+  edits = 0;
+  const stderr = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, '-m', 'openai/gpt-4.1', '-i', '0', '--mode', 'auto', '--no-memory', '--workspace', workspace, 'use the tools'], { env: environment, stdio: ['ignore', 'ignore', 'pipe'] });
+    let text = '';
+    child.stderr.on('data', (data) => (text += data));
+    child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`openkoi exited ${code}: ${text}`))));
+  });
+  if (requestIndex !== ROUNDS + 1) throw new Error(`expected ${ROUNDS + 1} requests, got ${requestIndex}: ${stderr}`);
+  sandboxNote = /\[tools\] mode auto · ([^·]+)/.exec(stderr)?.[1]?.trim() ?? 'unknown';
+}
+server.close();
+
+// The shell tool's own run time: the same command spawned the same way, directly.
+const bwrap = ['/usr/bin/bwrap', '/bin/bwrap'].find((path) => spawnSync('test', ['-x', path]).status === 0);
+const sandboxed = sandboxNote.startsWith('sandboxed');
+const spawnTimes = [];
+for (let index = 0; index < 30; index++) {
+  const start = performance.now();
+  if (sandboxed && bwrap) spawnSync(bwrap, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--bind', workspace, workspace, '--unshare-net', '--die-with-parent', '--chdir', workspace, '/bin/sh', '-c', 'true 2']);
+  else spawnSync('/bin/sh', ['-c', 'true 2'], { cwd: workspace });
+  spawnTimes.push(performance.now() - start);
+}
+rmSync(root, { recursive: true, force: true });
+
+const steady = (list) => list.filter((sample) => sample.round > 0).map((sample) => sample.gap);
+const shellRun = median(spawnTimes);
+const overheads = {
+  read: steady(gaps.read),
+  edit: steady(gaps.edit),
+  shell: steady(gaps.shell).map((gap) => gap - shellRun),
+};
+const all = [...overheads.read, ...overheads.edit, ...overheads.shell];
+console.log(`tools (${runs} runs × ${ROUNDS} rounds, first round of each left out; shell ${sandboxNote})`);
+for (const kind of KINDS) {
+  console.log(`  ${kind.padEnd(6)} gap ${formatMs(median(steady(gaps[kind])))}  overhead ${formatMs(median(overheads[kind]))}  (${overheads[kind].length} rounds)`);
+}
+console.log(`  shell command alone (spawned directly, median of 30): ${formatMs(shellRun)}`);
+const overall = median(all);
+console.log(`  overhead per tool round, median: ${formatMs(overall)} ${overall <= 5 ? '(within the 5 ms target)' : '(OVER the 5 ms target)'}`);
