@@ -115,10 +115,13 @@ export function migrate(database: Database): void {
   }
   for (let version = current; version < newest; version++) {
     const apply = database.transaction(() => {
+      // Another process starting at the same moment may have applied it since `current` was read:
+      // the version is read again under the write lock, and a migration is never applied twice.
+      if ((database.pragma('user_version', { simple: true }) as number) > version) return;
       database.exec(MIGRATIONS[version]!.sql);
       database.pragma(`user_version = ${version + 1}`);
     });
-    // IMMEDIATE: two processes starting at once must not both apply the same migration.
+    // IMMEDIATE: the write lock is taken before the version is read, so the check above holds.
     apply.immediate();
   }
 }

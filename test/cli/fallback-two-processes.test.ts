@@ -84,3 +84,20 @@ describe('a model that fails mid-stream is replaced visibly, never silently spli
     expect(result.stdout).toBe('Complete answer.\n');
   });
 });
+
+describe('several openkoi processes starting at once on a fresh home share one openkoi.db', () => {
+  it('four concurrent first runs all succeed: the first migration is applied once, never twice', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      fake.reset();
+      const { home, openkoiHome } = temporaryHome();
+      const environment = { ...fakeVendorEnvironment(fake), OPENAI_API_KEY: 'sk-fake-openai-race-0123', HOME: home, OPENKOI_HOME: openkoiHome };
+      fake.script('openai.chat', { text: 'one' }, { text: 'two' }, { text: 'three' }, { text: 'four' });
+      const results = await Promise.all(Array.from({ length: 4 }, () => runOpenkoi(['-m', 'openai/gpt-4.1', '-i', '0', '--no-memory', 'hi'], environment, { timeoutMs: 40_000 })));
+      for (const result of results) expect(result.code, result.stderr).toBe(0);
+      const database = openDatabase(join(openkoiHome, 'openkoi.db'));
+      expect(database.prepare('SELECT COUNT(*) AS count FROM tasks').get()).toEqual({ count: 4 });
+      database.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
