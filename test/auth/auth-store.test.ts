@@ -7,6 +7,10 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authStorePath, readAuthStore, removeAuthStoreEntries, saveAuthStoreEntry, updateAuthStore } from '../../src/auth/auth-store.js';
 import { saveKey } from '../../src/auth/saved-keys.js';
+import { temporaryDirectories } from '../temporary-directories.js';
+
+// Each test's home goes when the file is done: tests leave no folders behind.
+const newDirectory = temporaryDirectories('openkoi-auth-store-');
 
 let openkoiHome: string;
 let scratch: string;
@@ -38,7 +42,7 @@ if (action === 'die-before-rename') {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 beforeEach(() => {
-  openkoiHome = join(mkdtempSync(join(tmpdir(), 'openkoi-auth-store-')), '.openkoi');
+  openkoiHome = join(newDirectory(), '.openkoi');
 });
 
 function runChild(...args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

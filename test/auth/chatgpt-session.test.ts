@@ -8,6 +8,10 @@ import { ProviderError } from '../../src/providers/provider-error.js';
 import type { FakeServer } from '../fakes/fake-server.js';
 import { fakeOAuth, mintChatGPTTokens, resetFakeOAuth } from '../fakes/oauth-routes.js';
 import { startFakeVendors } from '../fakes/start-fake-vendors.js';
+import { temporaryDirectories } from '../temporary-directories.js';
+
+// Each test's home goes when the file is done: tests leave no folders behind.
+const newDirectory = temporaryDirectories('openkoi-chatgpt-session-');
 
 let server: FakeServer;
 let openkoiHome: string;
@@ -16,7 +20,7 @@ afterAll(async () => server.stop());
 beforeEach(() => {
   server.reset();
   resetFakeOAuth(server);
-  openkoiHome = join(mkdtempSync(join(tmpdir(), 'openkoi-chatgpt-session-')), '.openkoi');
+  openkoiHome = join(newDirectory(), '.openkoi');
 });
 
 const CLIENT_ID = 'openkoi-test-client';

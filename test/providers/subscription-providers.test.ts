@@ -13,6 +13,10 @@ import type { FakeServer, RecordedRequest } from '../fakes/fake-server.js';
 import { CODEX_QUOTA_HEADERS } from '../fakes/codex-responses-routes.js';
 import { fakeOAuth, mintChatGPTTokens, resetFakeOAuth } from '../fakes/oauth-routes.js';
 import { fakeVendorEnvironment, startFakeVendors } from '../fakes/start-fake-vendors.js';
+import { temporaryDirectories } from '../temporary-directories.js';
+
+// Each test's home goes when the file is done: tests leave no folders behind.
+const newDirectory = temporaryDirectories('openkoi-subscriptions-');
 
 let server: FakeServer;
 let home: string;
@@ -22,7 +26,7 @@ afterAll(async () => server.stop());
 beforeEach(() => {
   server.reset();
   resetFakeOAuth(server);
-  home = mkdtempSync(join(tmpdir(), 'openkoi-subscriptions-'));
+  home = newDirectory();
   openkoiHome = join(home, '.openkoi');
 });
 
