@@ -209,7 +209,8 @@ describe('openkoi connect status: Anthropic subscription credentials are found, 
     const human = await runOpenkoi(['connect', 'status'], environment);
     expect(human.stdout).toMatch(/anthropic\s+found, not usable/);
     const run = await runOpenkoi(['-m', 'anthropic/claude-sonnet-4-6', '-i', '0', 'hi'], environment);
-    expect(run.code).not.toBe(0);
+    // No usable credential: exit 2, as for any setup problem, with nothing sent.
+    expect(run.code, run.stderr).toBe(2);
     expect(vendor.requests).toHaveLength(0);
     expectNoSecret([token, 'sk-ant-oat01-claudeCli0123456789'], status.stdout, human.stdout, run.stdout, run.stderr);
   });
