@@ -131,4 +131,5 @@ if (at100) console.log(`  added at 100 streams: p50 ${at100.p50.toFixed(2)} ms (
 
 gateway.child.kill('SIGTERM');
 upstream.child.kill('SIGTERM');
+await new Promise((resolve) => gateway.child.once('exit', resolve));
 rmSync(home, { recursive: true, force: true });
