@@ -1,4 +1,6 @@
 import { discoveryContext, inspectCredentials, type DiscoveryContext } from '../auth/discover-credentials.js';
+import { describeQuota, type QuotaSnapshot } from '../auth/quota-telemetry.js';
+import { compareCodePoints } from '../model/compare-code-points.js';
 import { ConfigError } from '../config/config-error.js';
 import { ROLES, type Role } from '../model/role.js';
 import { type OpenkoiConfig } from '../config/config-schema.js';
@@ -43,6 +45,10 @@ export interface StatusReport {
   today: SpendLine;
   /** The current folder: trusted or not, and the project config keys that untrusted leaves out. */
   workspace?: WorkspaceStatus;
+  /** Whether the executor's shell commands run in the sandbox here, and why not. */
+  shell?: { sandboxed: boolean; reason: string };
+  /** What each vendor last reported of its rate limits (the model rows say what was asked for). */
+  limits: Array<{ provider: string; summary: string }>;
 }
 
 export interface WorkspaceStatus {
@@ -62,6 +68,10 @@ export interface StatusInput {
   discovery?: DiscoveryContext;
   /** The workspace trust decision (app/resolve-workspace-trust.ts). */
   workspace?: WorkspaceStatus;
+  /** tools/shell/sandbox.ts's detectSandbox, run by the caller (it starts bwrap once). */
+  shell?: { sandboxed: boolean; reason: string };
+  /** The quota snapshots kept in OPENKOI_HOME/quota.json, by provider. */
+  quotas?: Record<string, QuotaSnapshot>;
 }
 
 /**
@@ -97,6 +107,10 @@ export function buildStatusReport(input: StatusInput): StatusReport {
     cooling,
     today,
     ...(input.workspace ? { workspace: input.workspace } : {}),
+    ...(input.shell ? { shell: { sandboxed: input.shell.sandboxed, reason: input.shell.reason } } : {}),
+    limits: Object.entries(input.quotas ?? {})
+      .sort(([a], [b]) => compareCodePoints(a, b))
+      .map(([provider, snapshot]) => ({ provider, summary: describeQuota(snapshot, input.now.getTime()) })),
   };
 }
 

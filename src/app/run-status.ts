@@ -1,6 +1,8 @@
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig, prepareConfigValidation } from '../config/load-config.js';
-import { databasePath } from '../config/paths.js';
+import { databasePath, openkoiHome } from '../config/paths.js';
+import { readQuotaSnapshots } from '../auth/quota-telemetry.js';
+import { detectSandbox } from '../tools/shell/sandbox.js';
 import { DatabaseError, databaseExists, openDatabase, type Database } from '../memory/database.js';
 import { resolveProviderEntries } from '../providers/resolve-provider-entries.js';
 import { EXIT } from './exit-codes.js';
@@ -66,6 +68,8 @@ export async function runStatus(input: RunStatusInput): Promise<number> {
         database,
         now,
         workspace: { path: trust.workspace, trusted: trust.trusted, ignoredKeys: trust.ignoredKeys },
+        shell: detectSandbox(environment),
+        quotas: readQuotaSnapshots(openkoiHome(environment)),
       });
       input.stdout.write(input.json ? JSON.stringify(report, null, 2) + '\n' : renderStatus(report));
     }

@@ -50,6 +50,11 @@ export function renderStatus(report: StatusReport): string {
   }
   parts.push(`Today  ${formatCost(report.today)} · ${report.today.calls} calls · ${formatTokens(totalTokens(report.today))} tokens\n`);
   if (report.workspace) parts.push(renderWorkspaceTrust(report.workspace));
+  if (report.shell) parts.push(`Shell      ${report.shell.sandboxed ? `sandboxed by ${report.shell.reason}` : `not sandboxed: ${report.shell.reason}`}\n`);
+  if (report.limits.length > 0) {
+    parts.push('Limits (as the vendors last reported them)');
+    parts.push(report.limits.map((limit) => `  ${limit.provider}: ${limit.summary}`).join('\n') + '\n');
+  }
   return parts.join('\n');
 }
 
