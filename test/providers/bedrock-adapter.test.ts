@@ -98,6 +98,35 @@ describe('a streamed reply arrives as text deltas, then usage, then one finish',
   });
 });
 
+describe('a stream that ends at messageStop without its metadata event', () => {
+  it('is a whole reply whose usage is unknown: no usage event (never zero), one finish', async () => {
+    // Recorded Bedrock streams may end at messageStop; the metadata event (usage) is then absent.
+    fake.script('bedrock.converse-stream', {
+      wire: {
+        events: [
+          { messageStart: { role: 'assistant' } },
+          { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'All done.' } } },
+          { contentBlockStop: { contentBlockIndex: 0 } },
+          { messageStop: { stopReason: 'end_turn' } },
+        ],
+      },
+    });
+    const events = await collect(adapter().chatStream(ask('Finish')));
+    expect(textOfEvents(events)).toBe('All done.');
+    expect(events.filter((event) => event.type === 'usage')).toEqual([]);
+    expect(events.at(-1)).toEqual({ type: 'finish', finishReason: 'stop', rawFinishReason: 'end_turn' });
+  });
+
+  it('a stream that ends before messageStop is still a cut stream (a retryable network error)', async () => {
+    fake.script('bedrock.converse-stream', {
+      wire: { events: [{ messageStart: { role: 'assistant' } }, { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'All do' } } }] },
+    });
+    const failure = await failureOf(collect(adapter().chatStream(ask('Finish'))));
+    expect(failure).toMatchObject({ kind: 'network', retryable: true });
+    expect(failure.message).toContain('no messageStop');
+  });
+});
+
 describe('a whole reply arrives at once without streaming', () => {
   it('returns the text and finish reason through Converse', async () => {
     fake.script('bedrock.converse', { text: 'The answer is 4.' });
