@@ -81,7 +81,13 @@ export class BudgetMeter {
   }
 
   add(attempt: AttemptRecord): void {
-    if (!attempt.usage) return;
+    if (!attempt.usage) {
+      // A reply that came with no usage (a compatible server that reports none) was billed
+      // something unknown: the total becomes a lower bound, as the usage table says. A failure
+      // before any reply cost nothing. (Embeddings are counted by their own recorder.)
+      if (attempt.outcome === 'ok' && attempt.role !== 'embedder') this.unpricedAttempts++;
+      return;
+    }
     this.usage = addUsage(this.usage, attempt.usage);
     const cost = this.priceAttempt?.(attempt);
     if (cost === undefined) this.unpricedAttempts++;
