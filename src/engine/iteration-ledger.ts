@@ -6,6 +6,7 @@ import type { Decision } from './decision.js';
 import type { Evaluation } from './evaluation.js';
 import type { IterationSummary, LoopInput, LoopResult } from './loop-types.js';
 import type { Plan } from './plan.js';
+import type { ToolCallRecord } from './tool-runner.js';
 
 /** An iteration under way: each step fills in what it produced. */
 export interface OpenIteration {
@@ -19,6 +20,8 @@ export interface OpenIteration {
   finishReason?: FinishReason;
   rawFinishReason?: string;
   refusal?: string;
+  /** The executor's tool calls, in order (executePlan records them). */
+  toolCalls?: ToolCallRecord[];
 }
 
 export function openIteration(number: number): OpenIteration {
@@ -84,6 +87,7 @@ export class IterationLedger {
       ...(summary.finishReason !== undefined ? { finishReason: summary.finishReason } : {}),
       findings: summary.evaluation?.findings ?? [],
       ...(this.input.memory ? { recalled: this.input.memory.recalled } : {}),
+      ...(iteration.toolCalls?.length ? { toolCalls: iteration.toolCalls } : {}),
     });
     return summary;
   }

@@ -10,6 +10,8 @@ import { planLine, stepTag } from './loop-progress.js';
 import type { IterationSummary, LoopInput } from './loop-types.js';
 import type { Plan } from './plan.js';
 import { makePlan } from './planner.js';
+import type { ToolRunner } from './tool-runner.js';
+import { redactSecrets } from '../providers/redact-secrets.js';
 
 /** The steps of one iteration, in order. */
 export type StepName = 'plan' | 'execute' | 'evaluate';
@@ -90,7 +92,7 @@ async function executePlan(iteration: OpenIteration, { input, executeOnly, lastN
         taskSkills: (input.taskSkills ?? []).filter((skill) => iteration.plan!.skills?.includes(skill.name)),
         // The plan step always runs first: nextStep never moves to execute without it.
         plan: iteration.plan!,
-        tools: input.tools,
+        tools: recordingToolCalls(input.tools, iteration),
         stream: input.stream,
         ...(input.memory?.text ? { memories: input.memory.text } : {}),
         ...(input.executorLimits ? { limits: input.executorLimits } : {}),
@@ -161,4 +163,18 @@ export async function runStep(step: StepName, iteration: OpenIteration, context:
   } catch (error) {
     return { step, error: error instanceof Error ? error : new Error(String(error)) };
   }
+}
+
+/** The tools, with each call's one-line summary kept on the iteration for `openkoi history`. */
+function recordingToolCalls(tools: ToolRunner, iteration: OpenIteration): ToolRunner {
+  const calls = (iteration.toolCalls ??= []);
+  return {
+    definitions: () => tools.definitions(),
+    async run(call, signal) {
+      const outcome = await tools.run(call, signal);
+      // A command line may carry a token: the stored line goes through the same redaction as errors.
+      calls.push({ tool: call.toolName, summary: redactSecrets(outcome.summary ?? call.toolName), isError: outcome.isError });
+      return outcome;
+    },
+  };
 }

@@ -4,6 +4,15 @@ import type { ToolDefinition } from '../model/tool-definition.js';
 export interface ToolOutcome {
   output: string;
   isError: boolean;
+  /** The call in one line, as the progress line shows it (`edit src/a.ts (+3 −1)`); kept in the history. */
+  summary?: string;
+}
+
+/** One tool call of an iteration, as `openkoi history` shows it. */
+export interface ToolCallRecord {
+  tool: string;
+  summary: string;
+  isError: boolean;
 }
 
 /** What the executor needs of tools; the tools module provides the real ones. */

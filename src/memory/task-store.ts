@@ -17,6 +17,8 @@ export interface IterationRecord {
   findings: Array<{ severity: string; dimension?: string; message: string; fix?: string }>;
   /** The memories recalled into this iteration's context, with their fused scores. */
   recalled?: Array<{ id: number; score: number }>;
+  /** The executor's tool calls, one line each (already redacted). */
+  toolCalls?: Array<{ tool: string; summary: string; isError: boolean }>;
 }
 
 export interface TaskOutcome {
@@ -50,8 +52,8 @@ export class TaskStore {
       this.database
         .prepare(
           `INSERT INTO iterations (task_id, number, started_at, plan_json, output, score, decision,
-             input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, duration_ms, attempts_json, finish_reason, recalled_json)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, duration_ms, attempts_json, finish_reason, recalled_json, tool_calls_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           taskId,
@@ -69,6 +71,7 @@ export class TaskStore {
           JSON.stringify(iteration.attempts),
           iteration.finishReason ?? null,
           iteration.recalled ? JSON.stringify(iteration.recalled) : null,
+          iteration.toolCalls ? JSON.stringify(iteration.toolCalls) : null,
         );
       const insertFinding = this.database.prepare(
         'INSERT INTO findings (task_id, iteration, severity, dimension, message, fix) VALUES (?, ?, ?, ?, ?, ?)',

@@ -109,11 +109,12 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
         const refusal = await permit(tool, args);
         if (refusal) {
           options.onProgress?.(`${call.toolName} → refused`);
-          return { output: refusal, isError: true };
+          return { output: refusal, isError: true, summary: `${call.toolName} → refused` };
         }
         const result = await tool.run(args, { workspace: options.workspace, ...(signal ? { signal } : {}) });
-        options.onProgress?.(result.summary ?? `${call.toolName}${result.isError ? ' → error' : ''}`);
-        return { output: result.output, isError: result.isError };
+        const summary = result.summary ?? `${call.toolName}${result.isError ? ' → error' : ''}`;
+        options.onProgress?.(summary);
+        return { output: result.output, isError: result.isError, summary };
       } catch (error) {
         const message = error instanceof ToolInputError ? error.message : `failed: ${(error as Error).message}`;
         options.onProgress?.(`${call.toolName} → error`);

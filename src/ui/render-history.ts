@@ -53,6 +53,7 @@ export function renderHistoryDetail(task: TaskDetail): string {
     const steps = (iteration.plan as { steps?: unknown[] } | undefined)?.steps ?? [];
     if (steps.length) lines.push('  plan:', ...steps.map((step, index) => `    ${index + 1}. ${step === TASK_STEP ? '(the task itself)' : oneLine(String(step), 200)}`));
     if (iteration.recalled.length) lines.push(`  recalled memories: ${iteration.recalled.map((hit) => hit.id).join(', ')}`);
+    if (iteration.toolCalls.length) lines.push(`  tool calls (${iteration.toolCalls.length}):`, ...iteration.toolCalls.map((call) => `    ${call.summary}`));
     for (const finding of iteration.findings) {
       lines.push(`  [${finding.severity}]${finding.dimension ? ` (${finding.dimension})` : ''} ${finding.message}${finding.fix ? ` — fix: ${finding.fix}` : ''}`);
     }

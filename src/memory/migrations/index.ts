@@ -6,6 +6,7 @@ import { history } from './005-history.js';
 import { gatewayTokens } from './006-gateway-tokens.js';
 import { finishReasonsAndUnknownUsage } from './008-finish-reasons-and-unknown-usage.js';
 import { cooldownsPerEndpoint } from './010-cooldowns-per-endpoint.js';
+import { iterationToolCalls } from './011-iteration-tool-calls.js';
 
 export interface Migration {
   name: string;
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   gatewayTokens,
   finishReasonsAndUnknownUsage,
   cooldownsPerEndpoint,
+  iterationToolCalls,
 ];
