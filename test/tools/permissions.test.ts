@@ -86,8 +86,8 @@ describe('ask mode writes only after a yes', () => {
 
   it('no: nothing is written or run, and the model is told the user declined', async () => {
     const { call, file, workspace } = tools({ mode: 'ask', answers: ['no', 'no'] });
-    expect(await call('write', { path: 'src/a.ts', content: 'gone' })).toEqual({ output: 'the user declined this write call', isError: true });
-    expect(await call('shell', { command: 'touch ran' })).toEqual({ output: 'the user declined this shell call', isError: true });
+    expect(await call('write', { path: 'src/a.ts', content: 'gone' })).toEqual({ output: 'the user declined this write call', isError: true, summary: 'write → refused' });
+    expect(await call('shell', { command: 'touch ran' })).toEqual({ output: 'the user declined this shell call', isError: true, summary: 'shell → refused' });
     expect(file('src/a.ts')).toBe('export const a = 1;\n');
     expect(existsSync(join(workspace, 'ran'))).toBe(false);
   });
@@ -168,7 +168,7 @@ describe('rules: deny wins, then ask, then allow', () => {
     for (const mode of ['auto', 'ask'] as const) {
       const { call, workspace } = tools({ mode, allow: ['shell(touch *)', 'read'], deny: ['shell(touch secret*)', 'read(src/**)'], answers: [] });
       const denied = await call('shell', { command: 'touch secret.txt' });
-      expect(denied).toEqual({ output: 'shell refused by the rule deny = "shell(touch secret*)"', isError: true });
+      expect(denied).toEqual({ output: 'shell refused by the rule deny = "shell(touch secret*)"', isError: true, summary: 'shell → refused' });
       expect(existsSync(join(workspace, 'secret.txt'))).toBe(false);
       expect((await call('read', { path: 'src/a.ts' })).output).toBe('read refused by the rule deny = "read(src/**)"');
       expect((await call('shell', { command: 'touch other.txt' })).isError).toBe(false);
@@ -216,7 +216,7 @@ describe('a file rule sees the path the tool will touch, however the model spell
     const { symlinkSync } = await import('node:fs');
     symlinkSync(join(workspace, 'secrets'), join(workspace, 'door'));
     const result = await call('read', { path: spelled.replace('WORKSPACE', workspace) });
-    expect(result).toEqual({ output: 'read refused by the rule deny = "read(secrets/**)"', isError: true });
+    expect(result).toEqual({ output: 'read refused by the rule deny = "read(secrets/**)"', isError: true, summary: 'read → refused' });
   });
 
   it('"always for src/" does not cover src/../README.md', async () => {
