@@ -55,7 +55,8 @@ export interface BuildToolSetupInput {
   mode: PermissionMode;
   environment: NodeJS.ProcessEnv;
   ask?: AskPermission | undefined;
-  extraTools?: Tool[];
+  /** MCP tools of the moment (asked each turn: a server's list may change). */
+  extraTools?: () => Tool[];
   onProgress: (line: string) => void;
   onRefused: (line: string) => void;
   /** Tests pass one; default: detected (read mode runs no shell and skips the probe). */

@@ -44,6 +44,8 @@ import { resolveEmbedderChain, withoutEmbedder } from '../routing/embedder-chain
 import { PoolWithOfflineEmbedder } from '../routing/pool-with-offline-embedder.js';
 import { TaskMemory } from './task-memory.js';
 import { buildToolSetup, choosePermissionMode, type ToolSetup } from './build-tool-runner.js';
+import { extraToolsProvider, startRunMcpServers } from './start-run-mcp-servers.js';
+import type { McpServers } from '../tools/mcp/mcp-servers.js';
 import type { AskPermission, PermissionMode } from '../tools/permission-mode.js';
 import type { Tool } from '../tools/tool.js';
 import type { SandboxStatus } from '../tools/shell/sandbox.js';
@@ -118,6 +120,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
   }
   let database: Database | undefined;
   let taskMemory: TaskMemory | undefined;
+  let mcpServers: McpServers | undefined;
   try {
     // Trust is decided once per run, before anything reads the workspace's config; `trust.trusted`
     // is the decision everything else that reads the workspace's files (tools, MCP) follows.
@@ -266,6 +269,18 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       const interactive = input.stdin?.isTTY === true && input.stderr.isTTY === true;
       const choice = choosePermissionMode({ flag: input.mode, configured: config.tools?.mode, trusted: trust.trusted, interactive });
       if (choice.warning) input.stderr.write(`openkoi: warning: ${choice.warning}\n`);
+      // MCP servers start only when the run offers its own tools (the executor always offers some:
+      // read mode the read-only ones, and max_tool_rounds is at least 1).
+      mcpServers = await startRunMcpServers({
+        config,
+        workspace: trust.workspace,
+        trusted: trust.trusted,
+        environment,
+        // Shown even with --quiet: a tool the user configured and does not have is never silent.
+        warn: (message) => input.stderr.write(`openkoi: warning: ${message}\n`),
+        started: (line) => progress.line('mcp', line),
+      });
+      const extraTools = extraToolsProvider(input.extraTools, mcpServers ? () => mcpServers!.tools() : undefined);
       const ask = input.askPermission ?? (interactive && input.stdin ? (question: Parameters<AskPermission>[0]) => askToolPermission({ input: input.stdin!, output: input.stderr }, question) : undefined);
       toolSetup = buildToolSetup({
         workspace: trust.workspace,
@@ -274,7 +289,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
         mode: choice.mode,
         environment,
         ...(ask ? { ask } : {}),
-        ...(input.extraTools ? { extraTools: input.extraTools } : {}),
+        ...(extraTools ? { extraTools } : {}),
         ...(input.sandbox ? { sandbox: input.sandbox } : {}),
         onProgress: (line) => {
           liveOutput?.endLine();
@@ -383,6 +398,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     if (input.json) input.stdout.write(`${JSON.stringify(jsonError(failure.code, failure.message, failure.exitCode))}\n`);
     return failure.exitCode;
   } finally {
+    // Every server this run started ends with it: no orphan processes.
+    await mcpServers?.close();
     await taskMemory?.close();
     database?.close();
   }

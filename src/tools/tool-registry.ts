@@ -13,8 +13,11 @@ import { splitShellCommand } from './split-shell-command.js';
 
 export interface ToolRegistryOptions {
   builtins: Tool[];
-  /** Tools from other sources (MCP servers): same permissions (writes unless readOnly). */
-  extraTools?: Tool[];
+  /**
+   * Tools from other sources (MCP servers), asked for on every turn and call: a server's
+   * tools/list_changed may change them mid-run. Same permissions (writes unless readOnly).
+   */
+  extraTools?: () => Tool[];
   mode: PermissionMode;
   rules: PermissionRules;
   workspace: string;
@@ -38,14 +41,35 @@ export function alwaysPrefix(tool: string, subject: string | undefined): string 
   return slash === -1 ? '' : subject.slice(0, slash + 1);
 }
 
+const byToolName = (a: Tool, b: Tool) => (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0);
+
+interface OfferedTools {
+  byName: Map<string, Tool>;
+  offered: Tool[];
+  offeredNames: Set<string>;
+  definitions: ToolDefinition[];
+}
+
 export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
-  const all = [...options.builtins, ...(options.extraTools ?? [])];
-  const byName = new Map<string, Tool>();
-  for (const tool of all) if (!byName.has(tool.definition.name)) byName.set(tool.definition.name, tool);
-  // read mode offers only read-only tools.
-  const offered = [...byName.values()].filter((tool) => options.mode !== 'read' || tool.readOnly).sort((a, b) => (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0));
-  const definitions: ToolDefinition[] = offered.map((tool) => tool.definition);
-  const offeredNames = new Set(offered.map((tool) => tool.definition.name));
+  // A built-in wins a name clash (MCP names carry `__`, so only a strange server collides).
+  const builtins = new Map<string, Tool>();
+  for (const tool of options.builtins) if (!builtins.has(tool.definition.name)) builtins.set(tool.definition.name, tool);
+  const offer = (tool: Tool) => options.mode !== 'read' || tool.readOnly;
+  const builtinOffered = [...builtins.values()].filter(offer);
+  let lastExtra: Tool[] | undefined;
+  let current: OfferedTools | undefined;
+  /** The tools of this moment; recomputed only when the extra source hands out a new list. */
+  const now = (): OfferedTools => {
+    const extra = options.extraTools?.() ?? [];
+    if (current && extra === lastExtra) return current;
+    const byName = new Map(builtins);
+    for (const tool of extra) if (!byName.has(tool.definition.name)) byName.set(tool.definition.name, tool);
+    // read mode offers only read-only tools; sorted by name so the cached prefix stays byte-identical.
+    const offered = extra.length === 0 ? [...builtinOffered].sort(byToolName) : [...byName.values()].filter(offer).sort(byToolName);
+    lastExtra = extra;
+    current = { byName, offered, offeredNames: new Set(offered.map((tool) => tool.definition.name)), definitions: offered.map((tool) => tool.definition) };
+    return current;
+  };
   // "Always" answers of this run.
   const alwaysTools = new Set<string>();
   const alwaysPrefixes: Array<{ tool: string; prefix: string }> = [];
@@ -88,9 +112,10 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
   }
 
   return {
-    tools: () => offered,
-    definitions: () => definitions,
+    tools: () => now().offered,
+    definitions: () => now().definitions,
     async run(call: ToolCallPart, signal?: AbortSignal): Promise<ToolOutcome> {
+      const { byName, offeredNames } = now();
       const tool = byName.get(call.toolName);
       if (!tool || !offeredNames.has(call.toolName)) {
         const why = tool ? `tool "${call.toolName}" is not available in read mode` : `unknown tool "${call.toolName}"`;

@@ -22,6 +22,9 @@ export interface StartMcpOptions {
 }
 
 export class McpServers {
+  /** The tools as last built; dropped when a server's list changes. */
+  private built: Tool[] | undefined;
+
   private constructor(
     private readonly connections: McpConnection[],
     private readonly maxOutputChars: number,
@@ -30,12 +33,17 @@ export class McpServers {
   /** Starts every server at once and waits for all of them to be up or given up. */
   static async start(specs: readonly McpServerSpec[], options: StartMcpOptions): Promise<McpServers> {
     const startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_MCP_STARTUP_TIMEOUT_MS;
+    // Connections announce changes before the McpServers exists; the holder lets them reach it.
+    const holder: { servers?: McpServers } = {};
     const opened = await Promise.allSettled(
       specs.map((spec) =>
         McpConnection.open(spec, {
           startupTimeoutMs,
           cwd: options.workspace,
-          onToolsChanged: () => options.onToolsChanged?.(spec.name),
+          onToolsChanged: () => {
+            if (holder.servers) holder.servers.built = undefined;
+            options.onToolsChanged?.(spec.name);
+          },
           onError: options.warn,
         }),
       ),
@@ -45,7 +53,8 @@ export class McpServers {
       if (outcome.status === 'fulfilled') connections.push(outcome.value);
       else options.warn(outcome.reason instanceof McpStartError ? outcome.reason.message : `an MCP server failed to start: ${String(outcome.reason)}`);
     }
-    return new McpServers(connections, options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS);
+    holder.servers = new McpServers(connections, options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS);
+    return holder.servers;
   }
 
   /** The servers that started, by name. */
@@ -53,10 +62,15 @@ export class McpServers {
     return this.connections.map((connection) => connection.spec.name);
   }
 
-  /** Every server's tools as they are now, sorted by name (a stable order keeps the prompt cache). */
+  /**
+   * Every server's tools as they are now, sorted by name (a stable order keeps the prompt cache).
+   * The same array until a list changes, so a registry can tell that nothing changed.
+   */
   tools(): Tool[] {
+    if (this.built) return this.built;
     const tools = this.connections.flatMap((connection) => connection.tools.map((tool) => mcpTool(connection, tool, { maxOutputChars: this.maxOutputChars })));
-    return tools.sort((a, b) => (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0));
+    this.built = tools.sort((a, b) => (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0));
+    return this.built;
   }
 
   /** Closes every server; safe to call twice. */
