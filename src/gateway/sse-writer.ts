@@ -21,7 +21,8 @@ export class SseWriter {
       'x-accel-buffering': 'no',
       ...headers,
     });
-    this.response.flushHeaders();
+    // No flushHeaders(): the head leaves with the first events (written in this same turn), one
+    // socket write per stream instead of two.
   }
 
   send(data: unknown, event?: string): void {
