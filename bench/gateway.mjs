@@ -88,11 +88,14 @@ function cpuMeter() {
   const pids = { generator: process.pid, gateway: gateway.child.pid, upstream: upstream.child.pid };
   const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSecondsOf(pid)]));
   const startWall = performance.now();
-  return () => {
+  return (gatewayRequests) => {
     const wall = (performance.now() - startWall) / 1000;
-    return Object.entries(pids)
+    const shares = Object.entries(pids)
       .map(([name, pid]) => `${name} ${((100 * (cpuSecondsOf(pid) - start[name])) / wall).toFixed(0)}%`)
       .join(', ');
+    // The gateway's CPU per request hardly depends on how loaded the machine is, unlike latency.
+    const perRequest = gatewayRequests ? `; gateway CPU ${((1000 * (cpuSecondsOf(pids.gateway) - start.gateway)) / gatewayRequests).toFixed(2)} ms per request` : '';
+    return shares + perRequest;
   };
 }
 
@@ -128,7 +131,7 @@ for (const concurrency of levels) {
   }
   const added = { p50: stats.gateway.total50 - stats.direct.total50, p99: stats.gateway.total99 - stats.direct.total99, ttft50: stats.gateway.ttft50 - stats.direct.ttft50, ttft99: stats.gateway.ttft99 - stats.direct.ttft99 };
   summary.push({ concurrency, ...added });
-  console.log(`           CPU of one core during this level: ${cpuShares()}`);
+  console.log(`           CPU of one core during this level: ${cpuShares(rounds * concurrency)}`);
   console.log(`  ${String(concurrency).padStart(7)}  added     ${added.ttft50.toFixed(2).padStart(7)} ms ${added.ttft99.toFixed(2).padStart(7)} ms ${added.p50.toFixed(2).padStart(8)} ms ${added.p99.toFixed(2).padStart(7)} ms`);
 }
 
@@ -153,7 +156,7 @@ const directRps = await saturate(upstreamUrl, 'bench-model', 'sk-bench-not-a-key
 const directShares = directCpu();
 const gatewayCpu = cpuMeter();
 const gatewayRps = await saturate(gatewayUrl, 'openai/bench-model', token, 64, saturationSeconds);
-const gatewayShares = gatewayCpu();
+const gatewayShares = gatewayCpu(Math.round(gatewayRps * saturationSeconds));
 console.log(`  saturation (64 clients, whole replies, ${saturationSeconds} s each): direct ${directRps.toFixed(0)} req/s, through the gateway ${gatewayRps.toFixed(0)} req/s`);
 console.log(`  CPU of one core at saturation: direct (${directShares}); through the gateway (${gatewayShares})`);
 const at100 = summary.find((line) => line.concurrency === 100);
