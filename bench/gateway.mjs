@@ -5,7 +5,7 @@
 // Three processes: the upstream, the real `openkoi serve` (built binary), and this load generator.
 // Run: npm run bench -- gateway   (BENCH_ROUNDS, BENCH_CHUNKS, BENCH_SATURATION_S to change)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -74,6 +74,31 @@ async function timeStream(baseUrl, model) {
   return { firstToken, total: performance.now() - start };
 }
 
+/** CPU seconds a process has used so far (Linux /proc; clock ticks at the usual 100 Hz), or NaN elsewhere. */
+function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** CPU used by the load generator, the gateway and the upstream between two calls, as shares of the wall time. */
+function cpuMeter() {
+  const pids = { generator: process.pid, gateway: gateway.child.pid, upstream: upstream.child.pid };
+  const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSecondsOf(pid)]));
+  const startWall = performance.now();
+  return (gatewayRequests) => {
+    const wall = (performance.now() - startWall) / 1000;
+    const shares = Object.entries(pids)
+      .map(([name, pid]) => `${name} ${((100 * (cpuSecondsOf(pid) - start[name])) / wall).toFixed(0)}%`)
+      .join(', ');
+    // The gateway's CPU per request hardly depends on how loaded the machine is, unlike latency.
+    const perRequest = gatewayRequests ? `; gateway CPU ${((1000 * (cpuSecondsOf(pids.gateway) - start.gateway)) / gatewayRequests).toFixed(2)} ms per request` : '';
+    return shares + perRequest;
+  };
+}
+
 const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -88,6 +113,8 @@ console.log('  streams  path      TTFT p50   TTFT p99   total p50  total p99');
 const summary = [];
 for (const concurrency of levels) {
   const samples = { direct: [], gateway: [] };
+  // If the generator's own share nears a whole core, it (not the gateway) is what the figures measure.
+  const cpuShares = cpuMeter();
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? ['direct', 'gateway'] : ['gateway', 'direct'];
     for (const name of order) samples[name].push(...(await Promise.all(Array.from({ length: concurrency }, () => targets[name]()))));
@@ -104,6 +131,7 @@ for (const concurrency of levels) {
   }
   const added = { p50: stats.gateway.total50 - stats.direct.total50, p99: stats.gateway.total99 - stats.direct.total99, ttft50: stats.gateway.ttft50 - stats.direct.ttft50, ttft99: stats.gateway.ttft99 - stats.direct.ttft99 };
   summary.push({ concurrency, ...added });
+  console.log(`           CPU of one core during this level: ${cpuShares(rounds * concurrency)}`);
   console.log(`  ${String(concurrency).padStart(7)}  added     ${added.ttft50.toFixed(2).padStart(7)} ms ${added.ttft99.toFixed(2).padStart(7)} ms ${added.p50.toFixed(2).padStart(8)} ms ${added.p99.toFixed(2).padStart(7)} ms`);
 }
 
@@ -123,9 +151,14 @@ async function saturate(baseUrl, model, key, workers, seconds) {
   );
   return completed / seconds;
 }
+const directCpu = cpuMeter();
 const directRps = await saturate(upstreamUrl, 'bench-model', 'sk-bench-not-a-key', 64, saturationSeconds);
+const directShares = directCpu();
+const gatewayCpu = cpuMeter();
 const gatewayRps = await saturate(gatewayUrl, 'openai/bench-model', token, 64, saturationSeconds);
+const gatewayShares = gatewayCpu(Math.round(gatewayRps * saturationSeconds));
 console.log(`  saturation (64 clients, whole replies, ${saturationSeconds} s each): direct ${directRps.toFixed(0)} req/s, through the gateway ${gatewayRps.toFixed(0)} req/s`);
+console.log(`  CPU of one core at saturation: direct (${directShares}); through the gateway (${gatewayShares})`);
 const at100 = summary.find((line) => line.concurrency === 100);
 if (at100) console.log(`  added at 100 streams: p50 ${at100.p50.toFixed(2)} ms (target ≤ 1), p99 ${at100.p99.toFixed(2)} ms (target ≤ 5)`);
 

@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
  */
 export class SseWriter {
   private opened = false;
-  /** Events of the current event-loop turn, sent together at its end. */
+  /** Events of the current event-loop iteration, sent together at its check phase. */
   private pending = '';
 
   constructor(private readonly response: ServerResponse) {}
@@ -21,16 +21,18 @@ export class SseWriter {
       'x-accel-buffering': 'no',
       ...headers,
     });
-    this.response.flushHeaders();
+    // No flushHeaders(): the head leaves with the first events (written in this same turn), one
+    // socket write per stream instead of two.
   }
 
   send(data: unknown, event?: string): void {
     if (this.response.destroyed || this.response.writableEnded) return;
     this.open();
     const payload = typeof data === 'string' ? data : JSON.stringify(data);
-    // Events produced in one turn (often several from one upstream chunk) leave in one write:
-    // one syscall instead of one per event, and nothing is held back past the turn.
-    if (this.pending === '') process.nextTick(() => this.flush());
+    // Events produced in one event-loop iteration leave in one write at its check phase: under load
+    // one poll phase reads several upstream chunks of this stream, so this is one syscall for all of
+    // them rather than one per chunk (or per event), and nothing is held past the iteration.
+    if (this.pending === '') setImmediate(() => this.flush());
     this.pending += event === undefined ? `data: ${payload}\n\n` : `event: ${event}\ndata: ${payload}\n\n`;
   }
 
