@@ -10,11 +10,16 @@ const SECRET_PATTERNS: RegExp[] = [
   /\b(gsk|xai)-[A-Za-z0-9_\-]{8,}/g,
 ];
 
+// A URL carries a secret in its user name and password (`http://user:key@host`) or in a query
+// parameter named like one (`?api-key=`, `&token=`): the fetch errors of a base URL quote it whole.
+const URL_USERINFO = /\b(https?:\/\/)[^\s/?#@"'<>]+@/gi;
+const SECRET_QUERY_VALUE = /([?&][\w.-]*(?:key|token|secret|password|signature|sig|auth)[\w.-]*=)[^&\s#;"'<>]+/gi;
+
 export function redactSecrets(text: string, knownSecrets: ReadonlyArray<string | undefined> = []): string {
   let result = text;
   for (const secret of knownSecrets) {
     if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]');
   }
   for (const pattern of SECRET_PATTERNS) result = result.replace(pattern, '[redacted]');
-  return result;
+  return result.replace(URL_USERINFO, '$1[redacted]@').replace(SECRET_QUERY_VALUE, '$1[redacted]');
 }

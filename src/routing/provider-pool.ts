@@ -1,7 +1,8 @@
 import { createCredentialFinder, discoveryContext } from '../auth/discover-credentials.js';
 import { createProvider, type ProviderCredential } from '../providers/create-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
-import { findProviderEntry, type ProviderEntry } from '../providers/provider-catalog.js';
+import { BUILTIN_PROVIDERS, findProviderEntry, type ProviderEntry } from '../providers/provider-catalog.js';
+import { redactUrl } from '../providers/redact-url.js';
 import { ProviderError } from '../providers/provider-error.js';
 import type { RequestSettings } from '../model/request-settings.js';
 import { withModelSettings } from '../providers/with-model-settings.js';
@@ -45,6 +46,20 @@ export class ProviderPool {
         .filter(([reference]) => reference.startsWith(prefix))
         .map(([reference, settings]) => [reference.slice(prefix.length), settings]),
     );
+  }
+
+  /**
+   * Where a provider's requests go, when that is not the vendor's own endpoint (--base-url, a
+   * config base_url, OPENAI_BASE_URL and the like), with any secret in the URL masked.
+   */
+  endpointDescription(providerId: string): string | undefined {
+    const entry = findProviderEntry(providerId, this.entries);
+    if (!entry) return undefined;
+    const fromVariable = entry.baseURLVariable ? this.environment[entry.baseURLVariable]?.trim() : undefined;
+    const builtin = BUILTIN_PROVIDERS.find((candidate) => candidate.id === entry.id);
+    const configured = entry.baseURL !== undefined && entry.baseURL !== builtin?.baseURL ? entry.baseURL : undefined;
+    const endpoint = fromVariable || configured;
+    return endpoint ? redactUrl(endpoint) : undefined;
   }
 
   /** Auth mode and source ("api key, env OPENAI_API_KEY"): the run says how each role is served. */
