@@ -41,6 +41,10 @@ export interface RunFlags {
   memory?: boolean;
   mode?: string;
   workspace?: string;
+  /** --base-url: the openai provider's endpoint (any OpenAI-compatible server). */
+  'base-url'?: string;
+  /** --api-key-env: the variable holding the openai provider's key. */
+  'api-key-env'?: string;
 }
 
 const MODEL_FLAGS = ['model', 'executor', 'evaluator', 'planner', 'embedder'] as const;
@@ -74,6 +78,8 @@ const FLAG_FOR_KEY: Record<string, string> = {
   'engine.max_duration_s': '--max-time',
   'output.stream': '--stream/--no-stream',
   'evaluator.checks': '--checks/--no-checks',
+  'providers.openai.base_url': '--base-url',
+  'providers.openai.api_key_env': '--api-key-env',
 };
 
 export function configFromRunFlags(flags: RunFlags): OpenkoiConfig {
@@ -106,7 +112,33 @@ function flagLayer(flags: RunFlags): OpenkoiConfig {
     output: { stream: flags.stream },
     ...(flags.memory === false ? { memory: { enabled: false } } : {}),
     evaluator: { checks: flags.checks },
+    ...openaiEndpointLayer(flags),
   };
+}
+
+/** --base-url and --api-key-env are `[providers.openai] base_url / api_key_env` given on the command line. */
+function openaiEndpointLayer(flags: RunFlags): OpenkoiConfig {
+  const baseURL = flags['base-url'];
+  const keyVariable = flags['api-key-env'];
+  if (baseURL === undefined && keyVariable === undefined) return {};
+  return {
+    providers: {
+      openai: {
+        ...(baseURL !== undefined ? { base_url: baseURL.trim() } : {}),
+        ...(keyVariable !== undefined ? { api_key_env: keyVariable.trim() } : {}),
+      },
+    },
+  };
+}
+
+/**
+ * --api-key-env names a variable that must hold the key: an unset one is a setup error now,
+ * before anything is sent, rather than a key quietly taken from somewhere else.
+ */
+export function checkKeyVariableFlag(flags: RunFlags, environment: NodeJS.ProcessEnv): void {
+  const name = flags['api-key-env']?.trim();
+  if (name === undefined || environment[name]?.trim()) return;
+  throw new ConfigError(`--api-key-env ${name}: that environment variable is not set (or is empty), so there is no key to send. Nothing was sent.`, '--api-key-env', '--api-key-env');
 }
 
 const LARGE_INPUT_BYTES = 1_000_000;
@@ -126,6 +158,7 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
   let workspace: string | undefined;
   try {
     layer = configFromRunFlags(flags);
+    checkKeyVariableFlag(flags, process.env);
     mode = parseModeFlag(flags.mode);
     workspace = workspaceFromFlag(flags.workspace);
   } catch (error) {

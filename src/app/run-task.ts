@@ -136,7 +136,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     // Shown even with --quiet: a setting the user believes in but does not have is never silent.
     if (trustWarning) input.stderr.write(`openkoi: warning: ${trustWarning}\n`);
     const { config } = trust.loaded;
-    const entries = resolveProviderEntries(config);
+    const entries = resolveProviderEntries(config, input.flags);
     // Credentials in PROVIDERS.md's discovery order; a default model (probe, setup picker) only when none is set.
     const discovery = discoveryContext(environment, (message) => progress.line('warn', message));
     const roles = await resolveRoleModelsWithDefault(withoutEmbedder(config), entries, discovery, input.stdin ? askOnTerminal(entries, discovery, { input: input.stdin, output: input.stderr }) : undefined);
@@ -176,7 +176,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     for (const role of usedRoles) {
       const [primary, ...fallbacks] = chains[role];
       const fallbackText = fallbacks.length ? `, then ${fallbacks.map(formatModelRef).join(', ')}` : '';
-      progress.line('model', `${role} ${formatModelRef(primary!)} (${pool.credentialDescription(primary!.provider) ?? 'no credential'})${fallbackText}`);
+      const endpoint = pool.endpointDescription(primary!.provider);
+      progress.line('model', `${role} ${formatModelRef(primary!)} (${pool.credentialDescription(primary!.provider) ?? 'no credential'})${endpoint ? ` at ${endpoint}` : ''}${fallbackText}`);
     }
     // Preflight: every role this run uses can be served before anything is sent (exit 2 otherwise,
     // README's "nothing was sent"); a fallback that cannot is only skipped, and said so.

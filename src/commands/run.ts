@@ -44,6 +44,11 @@ export default class Run extends Command {
     memory: Flags.boolean({ allowNo: true, description: 'Recall what earlier tasks taught and learn from this one (default); --no-memory does neither for this run.' }),
     mode: Flags.string({ description: 'Tool permissions: read (no writes, no shell), ask (ask before each write and command), auto (ask nothing). Default: ask on a terminal, read otherwise.', helpValue: 'read|ask|auto' }),
     workspace: Flags.string({ description: 'The folder the tools work in (default: the current folder).', helpValue: 'DIR' }),
+    'base-url': Flags.string({
+      description: 'Point the openai provider at any OpenAI-compatible server (Ollama\'s /v1, vLLM, LiteLLM, OpenRouter); wins over OPENAI_BASE_URL and [providers.openai] base_url.',
+      helpValue: 'URL',
+    }),
+    'api-key-env': Flags.string({ description: "The environment variable holding the openai provider's key (instead of OPENAI_API_KEY).", helpValue: 'NAME' }),
   };
 
   async run(): Promise<void> {

@@ -46,7 +46,13 @@ const modelsSchema = rolesSchema
 
 const providerSchema = z
   .object({
-    base_url: z.string().url('a URL such as "https://api.example.com/v1"').optional(),
+    // http(s) only: `localhost:11434/v1` parses as a URL of scheme "localhost" and would fail later.
+    // No user name, password or query: fetch refuses the first and the SDKs append paths after the
+    // second, so either only fails later, as a network error that cools the model down.
+    base_url: z
+      .url({ protocol: /^https?$/, error: 'an http or https URL such as "https://api.example.com/v1"' })
+      .refine((value) => !/^[a-z]+:\/\/[^/?#]*@/i.test(value) && !value.includes('?'), 'expected a URL without a user name, password or query (a key goes in the variable api_key_env names)')
+      .optional(),
     api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
     default_model: z.string().min(1).optional(),
     models: z.array(z.string().min(1)).optional(),

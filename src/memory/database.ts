@@ -106,22 +106,25 @@ function permissionProblem(path: string): DatabaseError | undefined {
 }
 
 export function migrate(database: Database): void {
-  const current = database.pragma('user_version', { simple: true }) as number;
   const newest = MIGRATIONS.length;
-  if (current > newest) {
-    throw new DatabaseError(
-      `openkoi.db was written by a newer openkoi (schema ${current}, this one knows ${newest}). Upgrade openkoi or set OPENKOI_HOME elsewhere.`,
-    );
-  }
-  for (let version = current; version < newest; version++) {
-    const apply = database.transaction(() => {
-      // Another process starting at the same moment may have applied it since `current` was read:
-      // the version is read again under the write lock, and a migration is never applied twice.
-      if ((database.pragma('user_version', { simple: true }) as number) > version) return;
-      database.exec(MIGRATIONS[version]!.sql);
-      database.pragma(`user_version = ${version + 1}`);
-    });
-    // IMMEDIATE: the write lock is taken before the version is read, so the check above holds.
-    apply.immediate();
-  }
+  const versionOf = () => database.pragma('user_version', { simple: true }) as number;
+  refuseNewer(versionOf(), newest);
+  if (versionOf() === newest) return;
+  // Two processes on a first run both see version 0. BEGIN IMMEDIATE takes the write lock (the
+  // other waits on busy_timeout), and the version is read again under it: the process that waited
+  // finds the migrations applied and applies none, instead of failing on "table already exists".
+  const applyPending = database.transaction(() => {
+    const current = versionOf();
+    refuseNewer(current, newest);
+    for (let version = current; version < newest; version++) database.exec(MIGRATIONS[version]!.sql);
+    if (current < newest) database.pragma(`user_version = ${newest}`);
+  });
+  applyPending.immediate();
+}
+
+function refuseNewer(current: number, newest: number): void {
+  if (current <= newest) return;
+  throw new DatabaseError(
+    `openkoi.db was written by a newer openkoi (schema ${current}, this one knows ${newest}). Upgrade openkoi or set OPENKOI_HOME elsewhere.`,
+  );
 }

@@ -4,9 +4,11 @@ import { BUILTIN_PROVIDERS, type ProviderEntry } from './provider-catalog.js';
 /**
  * Built-in providers with `[providers.<id>]` applied: a built-in id there overrides that
  * vendor's base URL, key variable or default model; any other id is a custom
- * OpenAI-compatible endpoint.
+ * OpenAI-compatible endpoint. `commandLine` is the flag layer alone (`--base-url`): a base URL
+ * given there wins over the vendor's own variable (OPENAI_BASE_URL), as a flag wins over the
+ * environment, and the server it names may take no key (Ollama's /v1, a local vLLM).
  */
-export function resolveProviderEntries(config: OpenkoiConfig): ProviderEntry[] {
+export function resolveProviderEntries(config: OpenkoiConfig, commandLine: OpenkoiConfig = {}): ProviderEntry[] {
   const entries = BUILTIN_PROVIDERS.map((entry) => ({ ...entry }));
   for (const [id, settings] of Object.entries(config.providers ?? {})) {
     const existing = entries.find((entry) => entry.id === id || entry.aliases?.includes(id));
@@ -26,6 +28,12 @@ export function resolveProviderEntries(config: OpenkoiConfig): ProviderEntry[] {
       ...(settings.base_url ? { baseURL: settings.base_url } : {}),
       ...(settings.default_model ? { defaultModel: settings.default_model } : {}),
     });
+  }
+  for (const [id, settings] of Object.entries(commandLine.providers ?? {})) {
+    const entry = entries.find((candidate) => candidate.id === id || candidate.aliases?.includes(id));
+    if (!entry || !settings.base_url) continue;
+    delete entry.baseURLVariable;
+    entry.keyless = true;
   }
   return entries;
 }

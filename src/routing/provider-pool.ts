@@ -1,7 +1,8 @@
 import { createCredentialFinder, discoveryContext } from '../auth/discover-credentials.js';
 import { createProvider, resolveBaseURL, type ProviderCredential } from '../providers/create-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
-import { findProviderEntry, type ProviderEntry } from '../providers/provider-catalog.js';
+import { BUILTIN_PROVIDERS, findProviderEntry, type ProviderEntry } from '../providers/provider-catalog.js';
+import { redactUrlSecrets } from '../providers/redact-secrets.js';
 import { ProviderError } from '../providers/provider-error.js';
 import type { RequestSettings } from '../model/request-settings.js';
 import { withModelSettings } from '../providers/with-model-settings.js';
@@ -58,6 +59,20 @@ export class ProviderPool {
     const credential = this.findCredential(entry);
     // A credential without a key of its own (an AWS profile the SDK reads) is told apart by where it is.
     return endpointFingerprint(resolveBaseURL(entry, this.environment), credential ? credential.apiKey || credential.source : undefined);
+  }
+
+  /**
+   * Where a provider's requests go, when that is not the vendor's own endpoint (--base-url, a
+   * config base_url, OPENAI_BASE_URL and the like), with any secret in the URL masked.
+   */
+  endpointDescription(providerId: string): string | undefined {
+    const entry = findProviderEntry(providerId, this.entries);
+    if (!entry) return undefined;
+    const fromVariable = entry.baseURLVariable ? this.environment[entry.baseURLVariable]?.trim() : undefined;
+    const builtin = BUILTIN_PROVIDERS.find((candidate) => candidate.id === entry.id);
+    const configured = entry.baseURL !== undefined && entry.baseURL !== builtin?.baseURL ? entry.baseURL : undefined;
+    const endpoint = fromVariable || configured;
+    return endpoint ? redactUrlSecrets(endpoint) : undefined;
   }
 
   /** Auth mode and source ("api key, env OPENAI_API_KEY"): the run says how each role is served. */
