@@ -48,7 +48,14 @@ export interface StatusReport {
   /** Whether the executor's shell commands run in the sandbox here, and why not. */
   shell?: { sandboxed: boolean; reason: string };
   /** What each vendor last reported of its rate limits (the model rows say what was asked for). */
-  limits: Array<{ provider: string; summary: string }>;
+  limits: ProviderLimits[];
+}
+
+/** One provider's last reported limits: the figures, and the line `status` shows for them. */
+export interface ProviderLimits extends QuotaSnapshot {
+  provider: string;
+  /** "requests 4990/5000 left, resets in 12m (seen 3m ago)". */
+  summary: string;
 }
 
 export interface WorkspaceStatus {
@@ -110,7 +117,7 @@ export function buildStatusReport(input: StatusInput): StatusReport {
     ...(input.shell ? { shell: { sandboxed: input.shell.sandboxed, reason: input.shell.reason } } : {}),
     limits: Object.entries(input.quotas ?? {})
       .sort(([a], [b]) => compareCodePoints(a, b))
-      .map(([provider, snapshot]) => ({ provider, summary: describeQuota(snapshot, input.now.getTime()) })),
+      .map(([provider, snapshot]) => ({ provider, ...snapshot, summary: describeQuota(snapshot, input.now.getTime()) })),
   };
 }
 

@@ -381,7 +381,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       });
     }
     await taskMemory?.close();
-    const cost = meter.unpricedAttempts > 0 ? `≥ $${meter.costUsd.toFixed(4)} (some prices unknown)` : `$${meter.costUsd.toFixed(4)}`;
+    const cost = meter.unpricedAttempts > 0 ? `≥ $${meter.costUsd.toFixed(4)} (${unknownCostReason(meter)})` : `$${meter.costUsd.toFixed(4)}`;
     progress.line(
       'done',
       `${result.decision}${result.score !== undefined ? ` · score ${result.score.toFixed(2)}` : ''} · ${result.iterations.length} iteration${result.iterations.length === 1 ? '' : 's'} · ${meter.totalTokens} tokens · ${cost} · ${servedBySummary(result)}`,
@@ -517,4 +517,11 @@ function summarise(taskId: string, result: LoopResult, exitCode: number, chains:
     costKnown: meter.unpricedAttempts === 0,
     durationMs: meter.elapsedMs,
   };
+}
+
+/** Why the cost is a lower bound: prices the catalog lacks, replies without token counts, or both. */
+function unknownCostReason(meter: BudgetMeter): string {
+  const unpricedWithUsage = meter.unpricedAttempts - meter.usageUnknownAttempts;
+  if (meter.usageUnknownAttempts > 0 && unpricedWithUsage > 0) return 'some prices and usage unknown';
+  return meter.usageUnknownAttempts > 0 ? 'some usage unknown' : 'some prices unknown';
 }

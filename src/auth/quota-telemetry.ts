@@ -48,13 +48,18 @@ export function describeQuota(snapshot: QuotaSnapshot, now: number): string {
     const counter = snapshot[kind];
     if (!counter) continue;
     const amount = counter.remaining !== undefined ? `${counter.remaining}${counter.limit !== undefined ? `/${counter.limit}` : ''} left` : `limit ${counter.limit}`;
-    parts.push(`${kind} ${amount}${counter.resetAt !== undefined ? `, resets ${relativeTime(counter.resetAt, now)}` : ''}`);
+    parts.push(`${kind} ${amount}${counter.resetAt !== undefined ? `, ${describeReset(counter.resetAt, now)}` : ''}`);
   }
   for (const window of snapshot.windows ?? []) {
     const span = window.windowMinutes !== undefined ? `${describeMinutes(window.windowMinutes)} window` : `${window.name} window`;
-    parts.push(`${span} ${window.usedPercent}% used${window.resetAt !== undefined ? `, resets ${relativeTime(window.resetAt, now)}` : ''}`);
+    parts.push(`${span} ${window.usedPercent}% used${window.resetAt !== undefined ? `, ${describeReset(window.resetAt, now)}` : ''}`);
   }
   return `${parts.join(' · ')} (seen ${relativeTime(snapshot.observedAt, now)})`;
+}
+
+/** "resets in 12m", or "reset 3m ago" for a snapshot older than its reset (the figure is stale). */
+function describeReset(resetAt: number, now: number): string {
+  return `${resetAt >= now ? 'resets' : 'reset'} ${relativeTime(resetAt, now)}`;
 }
 
 function describeMinutes(minutes: number): string {

@@ -61,6 +61,8 @@ export class BudgetMeter {
   costUsd = 0;
   /** Attempts whose price was unknown: the cost figure is then a lower bound. */
   unpricedAttempts = 0;
+  /** Of those, replies that came without token counts (the rest had counts but no price). */
+  usageUnknownAttempts = 0;
   private readonly startedAt: number;
 
   private readonly now: () => number;
@@ -85,7 +87,10 @@ export class BudgetMeter {
       // A reply that came with no usage (a compatible server that reports none) was billed
       // something unknown: the total becomes a lower bound, as the usage table says. A failure
       // before any reply cost nothing. (Embeddings are counted by their own recorder.)
-      if (attempt.outcome === 'ok' && attempt.role !== 'embedder') this.unpricedAttempts++;
+      if (attempt.outcome === 'ok' && attempt.role !== 'embedder') {
+        this.unpricedAttempts++;
+        this.usageUnknownAttempts++;
+      }
       return;
     }
     this.usage = addUsage(this.usage, attempt.usage);

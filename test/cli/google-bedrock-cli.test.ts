@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/memory/database.js';
 import type { FakeServer } from '../fakes/fake-server.js';
 import { fakeVendorEnvironment, startFakeVendors } from '../fakes/start-fake-vendors.js';
-import { runOpenkoi } from './run-openkoi.js';
+import { runOpenkoi, temporaryHome } from './run-openkoi.js';
 
 const GOOGLE_KEY = 'AIzaSyFakeGeminiKeyForCliTests012345';
 const AWS_ACCESS_KEY_ID = 'AKIAFAKECLIACCESSKEY';
@@ -62,5 +64,40 @@ describe('openkoi -m google/… and bedrock/… print the reply', () => {
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain('AWS_ACCESS_KEY_ID');
     expect(fake.requestsTo('bedrock.converse-stream')).toHaveLength(0);
+  });
+});
+
+describe('a Bedrock stream that ends at messageStop, with no metadata event', () => {
+  it('is an accepted answer whose usage is recorded as unknown: no cost, not $0, not a cut stream', async () => {
+    fake.script('bedrock.converse-stream', {
+      wire: {
+        events: [
+          { messageStart: { role: 'assistant' } },
+          { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'Whole answer, ' } } },
+          { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'no metadata.' } } },
+          { contentBlockStop: { contentBlockIndex: 0 } },
+          { messageStop: { stopReason: 'end_turn' } },
+        ],
+      },
+    });
+    const { home, openkoiHome } = temporaryHome();
+
+    const result = await runOpenkoi(['-i', '0', '--json', '-m', 'bedrock/anthropic.claude-sonnet-4-20250514', 'say hi'], { ...environment, HOME: home, OPENKOI_HOME: openkoiHome });
+
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { answer: string; costKnown: boolean; iterations: Array<{ attempts: unknown[] }> };
+    expect(summary.answer).toBe('Whole answer, no metadata.');
+    expect(summary.costKnown).toBe(false);
+    expect(summary.iterations[0]!.attempts).toEqual([expect.objectContaining({ outcome: 'ok', usageUnknown: true })]);
+    expect(result.stderr).toContain('≥ $0.0000 (some usage unknown)');
+    expect(result.stderr).not.toMatch(/ended before|no messageStop|failed/);
+    expect(fake.requestsTo('bedrock.converse-stream')).toHaveLength(1);
+    const database = openDatabase(join(openkoiHome, 'openkoi.db'));
+    try {
+      const rows = database.prepare('SELECT provider, input_tokens, output_tokens, cost_usd, outcome, usage_known FROM usage').all();
+      expect(rows).toEqual([{ provider: 'bedrock', input_tokens: 0, output_tokens: 0, cost_usd: null, outcome: 'ok', usage_known: 0 }]);
+    } finally {
+      database.close();
+    }
   });
 });

@@ -187,6 +187,47 @@ describe('openkoi status shows providers, roles, cooling models and today’s sp
     expect(result.stdout).not.toContain('saved-groq-key');
   });
 
+  it('what the vendor last reported about its limits is a row of its own, from the run that saw it', async () => {
+    const { environment } = sharedHome();
+    const run = { ...fakeVendorEnvironment(fake), ...environment, OPENAI_API_KEY: OPENAI_KEY };
+    // OpenAI's documented rate-limit headers: limits, what is left, and resets as durations (the
+    // request counter's 12ms has passed by the time status runs: it says so).
+    fake.script('openai.chat', {
+      text: 'Hello.',
+      headers: {
+        'x-ratelimit-limit-requests': '5000',
+        'x-ratelimit-remaining-requests': '4999',
+        'x-ratelimit-reset-requests': '12ms',
+        'x-ratelimit-limit-tokens': '800000',
+        'x-ratelimit-remaining-tokens': '799100',
+        'x-ratelimit-reset-tokens': '30m0s',
+      },
+    });
+    const task = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', 'say hi'], run);
+    expect(task.code, task.stderr).toBe(0);
+
+    const human = await runOpenkoi(['status'], run);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/Limits \(as the vendors last reported them\)\n\s+openai: requests 4999\/5000 left, reset \d+s ago · tokens 799100\/800000 left, resets in (29|30)m \(seen \d+s ago\)/);
+    // The role row still says what was asked for, not the limits.
+    expect(human.stdout).toMatch(/executor\s+openai\/gpt-5\.2/);
+
+    const json = await runOpenkoi(['status', '--json'], run);
+    const report = JSON.parse(json.stdout);
+    expect(report.limits).toEqual([
+      expect.objectContaining({ provider: 'openai', requests: expect.objectContaining({ limit: 5000, remaining: 4999 }), tokens: expect.objectContaining({ limit: 800000, remaining: 799100 }) }),
+    ]);
+    for (const output of [task.stderr, human.stdout, json.stdout]) expect(output).not.toContain(OPENAI_KEY);
+  });
+
+  it('with no limits ever reported there is no Limits section, and --json says limits: []', async () => {
+    const { environment } = sharedHome();
+    const human = await runOpenkoi(['status'], { ...environment, OPENAI_API_KEY: OPENAI_KEY });
+    expect(human.stdout).not.toContain('Limits');
+    const json = await runOpenkoi(['status', '--json'], { ...environment, OPENAI_API_KEY: OPENAI_KEY });
+    expect(JSON.parse(json.stdout).limits).toEqual([]);
+  });
+
   it('without any provider it still answers, and says how to configure one', async () => {
     const { environment } = sharedHome();
     const result = await runOpenkoi(['status'], environment);

@@ -65,11 +65,11 @@ export const openaiRoutes: RouteDefinition[] = [
           // An error after the 200 has gone out arrives as a data line holding only `error`.
           events.splice(reply.faultAfterEvents, events.length, `data: ${JSON.stringify(faultBody(reply.fault))}\n\n`);
         }
-        response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': `req_${id}` });
+        response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': `req_${id}`, ...reply.headers });
         await writeEventStream(response, events, reply, MALFORMED_OPENAI_CHUNK);
         return;
       }
-      sendJson(response, 200, reply.wire?.body ?? wholeCompletion(reply, { id, model, created }), { 'x-request-id': `req_${id}` });
+      sendJson(response, 200, reply.wire?.body ?? wholeCompletion(reply, { id, model, created }), { 'x-request-id': `req_${id}`, ...reply.headers });
     },
   },
   {

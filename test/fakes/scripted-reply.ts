@@ -58,6 +58,8 @@ export interface ScriptedReply {
    * and stall options still apply to `wire.events`.
    */
   wire?: { body?: unknown; events?: unknown[] };
+  /** Extra headers on a successful reply (the vendor's rate-limit figures); OpenAI chat route. */
+  headers?: Record<string, string>;
 }
 
 export function replyChunks(reply: ScriptedReply): string[] {
