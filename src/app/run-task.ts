@@ -35,7 +35,8 @@ import type { Skill } from '../engine/skills/skill.js';
 import type { TaskSummary } from '../engine/task-summary.js';
 import { NO_TOOLS, type ToolRunner } from '../engine/tool-runner.js';
 import { loadProjectInstructions, projectInstructionsSection } from '../engine/project-instructions.js';
-import { PlainCommandRunner } from '../tools/plain-command-runner.js';
+import { checksCommandRunner } from './checks-command-runner.js';
+import { SHELL_DEFAULT_TIMEOUT_S } from '../tools/shell/shell-tool.js';
 import { prepareChecks } from './prepare-checks.js';
 import { resolveWorkspaceTrust, untrustedWorkspaceWarning, type ConfirmTrust } from './resolve-workspace-trust.js';
 // Semantic memory (issue 11).
@@ -260,11 +261,6 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     const liveOutput = streamToStdout ? new CoalescingWriter(input.stdout) : streamToStderr ? new CoalescingWriter(input.stderr) : undefined;
     const stream = config.output?.stream ?? true;
     const instructions = loadProjectInstructions(workspace);
-    // Checks need an evaluation to feed: none with -i 0. Until the sandboxed runner of the tools
-    // module is wired here, they run unsandboxed (the progress line says so).
-    const evaluatorChecks = executeOnly
-      ? undefined
-      : prepareChecks({ workspace, config, trusted: trust.trusted, runner: new PlainCommandRunner(), note: (line) => progress.line('checks', line) });
     let toolSetup: ToolSetup | undefined;
     if (!input.tools) {
       const interactive = input.stdin?.isTTY === true && input.stderr.isTTY === true;
@@ -301,6 +297,24 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       const shellNote = choice.mode === 'read' ? 'no writes, no shell' : toolSetup.sandbox.sandboxed ? 'shell sandboxed (bwrap)' : `shell NOT sandboxed: ${toolSetup.sandbox.reason}`;
       progress.line('tools', `mode ${choice.mode} · ${shellNote} · workspace ${trust.workspace}`);
     }
+    // Checks need an evaluation to feed: none with -i 0. They run through the shell tool's runner
+    // (sandboxed when bwrap works here) with the shell timeout; read mode's tools decided no sandbox
+    // (no shell), so the checks then detect their own.
+    const evaluatorChecks = executeOnly
+      ? undefined
+      : prepareChecks({
+          workspace,
+          config,
+          trusted: trust.trusted,
+          runner: checksCommandRunner({
+            workspace,
+            config: config.tools,
+            environment,
+            sandbox: input.sandbox ?? (toolSetup && toolSetup.mode !== 'read' ? toolSetup.sandbox : undefined),
+          }),
+          timeoutMs: (config.tools?.shell_timeout_s ?? SHELL_DEFAULT_TIMEOUT_S) * 1000,
+          note: (line) => progress.line('checks', line),
+        });
     const result = await runIterationLoop({
       task: input.task,
       taskId,

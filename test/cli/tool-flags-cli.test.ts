@@ -86,7 +86,8 @@ describe('--no-checks skips the evaluator\'s test run', () => {
     // The user's own config: its test command runs in any workspace.
     writeFileSync(join(openkoiHome, 'config.toml'), `[evaluator]\ntest_command = "touch '${marker}'"\n`);
     fake.script('openai.chat', planReply(['Do it']), { text: 'done' }, judgeReply(0.95));
-    const result = await runOpenkoi(['-m', 'openai/gpt-4.1', '-i', '1', '--no-memory', ...extra, 'do it'], { ...environment, HOME: home, OPENKOI_HOME: openkoiHome });
+    // The workspace holds the marker: checks run sandboxed, and a write outside it would not land.
+    const result = await runOpenkoi(['-m', 'openai/gpt-4.1', '-i', '1', '--no-memory', ...extra, 'do it'], { ...environment, HOME: home, OPENKOI_HOME: openkoiHome }, { cwd: home });
     expect(result.stdout).toBe('done\n');
     return existsSync(marker);
   }
