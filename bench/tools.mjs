@@ -10,7 +10,7 @@
 //
 // Target (issue 10): median overhead ≤ 5 ms per round. Run: npm run bench -- tools
 // (BENCH_RUNS, default 5 runs of 20 rounds; the first round of each run is left out: it loads
-// the tools and the SDK).
+// the tools and the SDK). To profile the CLI: BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,7 +83,7 @@ for (let run = 0; run < runs; run++) {
   kindOfLastCall = undefined;
   edits = 0;
   const stderr = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, '-m', 'openai/gpt-4.1', '-i', '0', '--mode', 'auto', '--no-memory', '--workspace', workspace, 'use the tools'], { env: environment, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), bin, '-m', 'openai/gpt-4.1', '-i', '0', '--mode', 'auto', '--no-memory', '--workspace', workspace, 'use the tools'], { env: environment, stdio: ['ignore', 'ignore', 'pipe'] });
     let text = '';
     child.stderr.on('data', (data) => (text += data));
     child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`openkoi exited ${code}: ${text}`))));
