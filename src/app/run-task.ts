@@ -180,6 +180,12 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       const endpoint = pool.endpointDescription(primary!.provider);
       progress.line('model', `${role} ${formatModelRef(primary!)} (${pool.credentialDescription(primary!.provider) ?? 'no credential'})${endpoint ? ` at ${endpoint}` : ''}${fallbackText}`);
     }
+    // --base-url / --api-key-env configure the openai provider only: say so when no role uses it.
+    const openaiFlags = input.flags.providers?.['openai'];
+    if (openaiFlags && !usedRoles.some((role) => chains[role].some((candidate) => candidate.provider === 'openai'))) {
+      const given = [openaiFlags.base_url !== undefined ? '--base-url' : '', openaiFlags.api_key_env !== undefined ? '--api-key-env' : ''].filter(Boolean).join(' and ');
+      progress.line('warn', `${given} set the openai provider, which no role of this run uses (pick a model with -m openai/MODEL)`);
+    }
     // Preflight: every role this run uses can be served before anything is sent (exit 2 otherwise,
     // README's "nothing was sent"); a fallback that cannot is only skipped, and said so.
     const checks = await checkRoleProviders(chains, usedRoles, pool);

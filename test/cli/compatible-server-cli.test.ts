@@ -75,6 +75,19 @@ describe('--base-url points the openai provider at a compatible server', () => {
     expect(result.stderr + result.stdout).not.toContain(OPENAI_KEY);
   });
 
+  it('given for a run whose roles use another provider, it says it has no effect there', async () => {
+    fake.script('anthropic.messages', { text: 'from anthropic' });
+
+    const result = await runOpenkoi(['-i', '0', '-m', 'anthropic/claude-sonnet-4-6', '--base-url', `${fake.url}/ollama/v1`, 'say hi'], {
+      ...environment,
+      ANTHROPIC_API_KEY: 'sk-ant-fake-compatible-0123',
+    });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('[warn] --base-url set the openai provider, which no role of this run uses');
+    expect(fake.requestsTo('openai.chat')).toHaveLength(0);
+  });
+
   for (const [label, value] of [
     ['host:port without a scheme', 'localhost:11434/v1'],
     ['not a URL', 'not a url'],
