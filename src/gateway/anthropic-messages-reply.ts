@@ -2,7 +2,8 @@ import type { FinishReason } from '../model/finish-reason.js';
 import type { Usage } from '../model/usage.js';
 import type { GatewayChatResponse } from '../routing/model-gateway.js';
 import { renderClientError, type GatewayRequestError } from './client-error.js';
-import type { ReplySink } from './reply-sink.js';
+import { sealReasoning } from './reasoning-envelope.js';
+import type { ReasoningProof, ReplySink } from './reply-sink.js';
 import type { SseWriter } from './sse-writer.js';
 import { randomId } from './translate-helpers.js';
 import { ZERO_USAGE } from './zero-usage.js';
@@ -34,12 +35,12 @@ export function anthropicMessageOf(response: GatewayChatResponse, model: string)
     type: 'message',
     role: 'assistant',
     model,
-    // Thinking blocks round-trip only when the upstream made them (their signature is its own).
     content: response.content.flatMap((part): Array<Record<string, unknown>> => {
       if (part.type === 'text') return [{ type: 'text', text: part.text }];
       if (part.type === 'reasoning') {
-        if (part.provider !== 'anthropic') return [];
-        return part.encrypted !== undefined ? [{ type: 'redacted_thinking', data: part.encrypted }] : [{ type: 'thinking', thinking: part.text, signature: part.signature ?? '' }];
+        if (part.provider === undefined) return [];
+        const proof = thinkingProof(part.provider, part);
+        return part.encrypted !== undefined && part.text === '' ? [{ type: 'redacted_thinking', data: proof }] : [{ type: 'thinking', thinking: part.text, signature: proof }];
       }
       return [{ type: 'tool_use', id: part.toolCallId, name: part.toolName, input: part.input ?? {} }];
     }),
@@ -49,10 +50,22 @@ export function anthropicMessageOf(response: GatewayChatResponse, model: string)
   };
 }
 
+/**
+ * What goes in a thinking block's signature (or a redacted block's data): Anthropic's own proof
+ * untouched, so its thinking round-trips byte for byte; another vendor's reasoning sealed with the
+ * name of its provider, so the client's next request can give it back to that vendor.
+ */
+function thinkingProof(provider: string, proof: ReasoningProof): string {
+  if (provider === 'anthropic') return proof.encrypted ?? proof.signature ?? '';
+  return sealReasoning({ ...proof, provider });
+}
+
 /** A streamed reply as Anthropic's events: message_start, content blocks, message_delta, message_stop. */
 export class AnthropicEventSink implements ReplySink {
   private nextIndex = 0;
-  private open: { index: number; kind: 'text' | 'tool'; toolCallId?: string } | undefined;
+  private open: { index: number; kind: 'text' | 'tool' | 'thinking'; toolCallId?: string; reasoningId?: string } | undefined;
+  /** Reasoning blocks already written: a late end for one closed early (text came first) is dropped. */
+  private readonly reasoningSent = new Set<string>();
   private readonly toolsSent = new Set<string>();
   private started = false;
   private stopReason = 'end_turn';
@@ -82,6 +95,32 @@ export class AnthropicEventSink implements ReplySink {
       this.startBlock('tool', { type: 'tool_use', id: toolCallId, name: toolName, input: {} }, toolCallId);
       this.event('content_block_delta', { index: this.open!.index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(input ?? {}) } });
     }
+    this.closeBlock();
+  }
+
+  reasoningDelta(id: string, text: string): void {
+    if (this.open?.reasoningId !== id) {
+      if (this.reasoningSent.has(id)) return;
+      this.startThinking(id);
+    }
+    this.event('content_block_delta', { index: this.open!.index, delta: { type: 'thinking_delta', thinking: text } });
+  }
+
+  reasoningEnd(id: string, proof: ReasoningProof, provider: string): void {
+    if (provider === '') return;
+    const value = thinkingProof(provider, proof);
+    if (this.open?.reasoningId !== id) {
+      if (this.reasoningSent.has(id)) return;
+      // A block with no text: Anthropic's redacted thinking, or a proof alone (a Gemini signature).
+      if (proof.encrypted !== undefined) {
+        this.startBlock('thinking', { type: 'redacted_thinking', data: value });
+        this.reasoningSent.add(id);
+        this.closeBlock();
+        return;
+      }
+      this.startThinking(id);
+    }
+    if (value !== '') this.event('content_block_delta', { index: this.open!.index, delta: { type: 'signature_delta', signature: value } });
     this.closeBlock();
   }
 
@@ -122,7 +161,13 @@ export class AnthropicEventSink implements ReplySink {
     });
   }
 
-  private startBlock(kind: 'text' | 'tool', block: Record<string, unknown>, toolCallId?: string): void {
+  private startThinking(id: string): void {
+    this.startBlock('thinking', { type: 'thinking', thinking: '', signature: '' });
+    this.open!.reasoningId = id;
+    this.reasoningSent.add(id);
+  }
+
+  private startBlock(kind: 'text' | 'tool' | 'thinking', block: Record<string, unknown>, toolCallId?: string): void {
     this.ensureStarted();
     this.closeBlock();
     this.open = { index: this.nextIndex++, kind, ...(toolCallId ? { toolCallId } : {}) };

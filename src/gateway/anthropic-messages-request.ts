@@ -1,15 +1,19 @@
-import type { TextPart, ToolCallPart, ToolResultPart } from '../model/content-part.js';
+import type { AssistantPart, TextPart, ToolResultPart } from '../model/content-part.js';
 import type { Message } from '../model/message.js';
 import type { ToolDefinition } from '../model/tool-definition.js';
 import type { RoleRequest } from '../routing/model-gateway.js';
 import { invalidField } from './client-error.js';
+import { openReasoning, reasoningPartOf } from './reasoning-envelope.js';
 import { isObject, textOfParts } from './translate-helpers.js';
 
 /**
- * An Anthropic Messages request body as openkoi's request. Thinking blocks in the history are left
- * out (openkoi's messages do not carry them, and a vendor other than Anthropic would refuse them);
- * `thinking`, `top_p`, `top_k` and `metadata` are hints the gateway does not forward. Images,
- * documents, server tools, stop sequences and forced tool choices are refused with a 400.
+ * An Anthropic Messages request body as openkoi's request. Thinking blocks in the history become
+ * reasoning parts: Anthropic's own go back to Anthropic byte for byte (it rejects extended thinking
+ * with tools otherwise), another vendor's come out of the gateway's envelope (reasoning-envelope.ts)
+ * and go back to that vendor; adapters drop reasoning that is not their provider's.
+ * `thinking: {type: "enabled", budget_tokens}` is forwarded as the thinking budget; `top_p`, `top_k`,
+ * `metadata` and other thinking types are hints the gateway does not forward. Images, documents,
+ * server tools, stop sequences and forced tool choices are refused with a 400.
  */
 export function roleRequestOfAnthropicMessages(body: Record<string, unknown>): RoleRequest {
   const { messages } = body;
@@ -31,7 +35,25 @@ export function roleRequestOfAnthropicMessages(body: Record<string, unknown>): R
   const request: RoleRequest = { messages: converted, maxOutputTokens: maxTokens };
   if (body['tools'] !== undefined && !(isObject(choice) && choice['type'] === 'none')) request.tools = convertTools(body['tools']);
   if (typeof body['temperature'] === 'number') request.temperature = body['temperature'];
+  const thinking = body['thinking'];
+  if (isObject(thinking) && thinking['type'] === 'enabled') {
+    const budget = thinking['budget_tokens'];
+    if (typeof budget !== 'number' || !Number.isInteger(budget) || budget <= 0) invalidField('thinking.budget_tokens', 'required with thinking enabled: a positive integer.');
+    request.reasoning = { budgetTokens: budget };
+  }
   return request;
+}
+
+/** A thinking or redacted_thinking block of the client's history as a reasoning part. */
+function reasoningOfBlock(block: Record<string, unknown>): AssistantPart {
+  if (block['type'] === 'redacted_thinking') {
+    const sealed = openReasoning(block['data']);
+    return sealed ? reasoningPartOf('', sealed) : { type: 'reasoning', text: '', encrypted: String(block['data'] ?? ''), provider: 'anthropic' };
+  }
+  const text = String(block['thinking'] ?? '');
+  const sealed = openReasoning(block['signature']);
+  if (sealed) return reasoningPartOf(text, sealed);
+  return { type: 'reasoning', text, provider: 'anthropic', ...(typeof block['signature'] === 'string' ? { signature: block['signature'] } : {}) };
 }
 
 function convertTools(tools: unknown): ToolDefinition[] {
@@ -59,7 +81,7 @@ function convertMessages(messages: unknown[]): Message[] {
     const content = message['content'];
     const blocks: unknown[] = typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? content : invalidField(`${field}.content`, 'a string or an array of blocks.');
     if (message['role'] === 'assistant') {
-      const parts: Array<TextPart | ToolCallPart> = [];
+      const parts: AssistantPart[] = [];
       blocks.forEach((block, blockIndex) => {
         const blockField = `${field}.content[${blockIndex}]`;
         if (!isObject(block)) invalidField(blockField, 'a content block.');
@@ -68,7 +90,9 @@ function convertMessages(messages: unknown[]): Message[] {
           if (typeof block['id'] !== 'string' || typeof block['name'] !== 'string') invalidField(blockField, 'tool_use needs an id and a name.');
           toolNames.set(block['id'], block['name']);
           parts.push({ type: 'tool-call', toolCallId: block['id'], toolName: block['name'], input: block['input'] ?? {} });
-        } else if (block['type'] !== 'thinking' && block['type'] !== 'redacted_thinking') {
+        } else if (block['type'] === 'thinking' || block['type'] === 'redacted_thinking') {
+          parts.push(reasoningOfBlock(block));
+        } else {
           invalidField(`${blockField}.type`, `"${String(block['type'])}" is not supported in assistant turns by the gateway.`);
         }
       });

@@ -84,6 +84,12 @@ export class ChatCompletionChunkSink implements ReplySink {
     this.toolStreamed.add(toolCallId);
   }
 
+  // Chat Completions has no standard field for reasoning (DeepSeek's `reasoning_content` is one
+  // vendor's): it is not sent to these clients, and so cannot come back from them either.
+  reasoningDelta(): void {}
+
+  reasoningEnd(): void {}
+
   usage(usage: Usage): void {
     this.finalUsage = usage;
   }

@@ -4,9 +4,13 @@ import type { GatewayChatResponse } from '../routing/model-gateway.js';
 import type { GatewayRequestError } from './client-error.js';
 import { CUSTOM_TOOL_ARGUMENT, type TranslatedResponsesRequest } from './openai-responses-request.js';
 
-/** What the reply needs to know of the client's tools: which are free-form, which sat in a namespace. */
-export type ClientTools = Pick<TranslatedResponsesRequest, 'customTools' | 'namespaces'>;
-import type { ReplySink } from './reply-sink.js';
+/**
+ * What the reply needs to know of the client's request: which tools are free-form, which sat in a
+ * namespace, whether reasoning items carry their opaque content.
+ */
+export type ClientTools = Pick<TranslatedResponsesRequest, 'customTools' | 'namespaces' | 'includeReasoningContent'>;
+import { sealReasoning } from './reasoning-envelope.js';
+import type { ReasoningProof, ReplySink } from './reply-sink.js';
 import type { SseWriter } from './sse-writer.js';
 import { isObject, randomId } from './translate-helpers.js';
 import { ZERO_USAGE } from './zero-usage.js';
@@ -39,6 +43,20 @@ function toolCallItem(toolCallId: string, toolName: string, input: unknown, tool
 function functionCallItem(id: string, callId: string, name: string, argumentsText: string, status: string, tools: ClientTools): OutputItem {
   const namespace = tools.namespaces.get(name);
   return { type: 'function_call', id, call_id: callId, name, ...(namespace !== undefined ? { namespace } : {}), arguments: argumentsText, status };
+}
+
+/**
+ * Reasoning as a Responses reasoning item: the vendor's reasoning text as its summary, and, when the
+ * client asked for `reasoning.encrypted_content`, the gateway's envelope naming the vendor and its
+ * proof, which brings the reasoning back to that vendor on the client's next request.
+ */
+function reasoningItem(id: string, text: string, provider: string, proof: ReasoningProof, tools: ClientTools): OutputItem {
+  return {
+    type: 'reasoning',
+    id,
+    summary: text === '' ? [] : [{ type: 'summary_text', text }],
+    ...(tools.includeReasoningContent && provider !== '' ? { encrypted_content: sealReasoning({ ...proof, provider }) } : {}),
+  };
 }
 
 function messageItem(id: string, text: string, status: 'in_progress' | 'completed'): OutputItem {
@@ -84,7 +102,10 @@ function statusOf(reason: FinishReason): { status: string; incomplete_details: u
 export function responseOf(reply: GatewayChatResponse, model: string, tools: ClientTools): Record<string, unknown> {
   const output: OutputItem[] = [];
   for (const part of reply.content) {
-    if (part.type === 'reasoning') continue;
+    if (part.type === 'reasoning') {
+      output.push(reasoningItem(randomId('rs_'), part.text, part.provider ?? '', part, tools));
+      continue;
+    }
     if (part.type === 'text') {
       const last = output.at(-1);
       if (last?.['type'] === 'message') ((last['content'] as Array<{ text: string }>)[0]!.text += part.text);
@@ -106,6 +127,9 @@ export class ResponsesEventSink implements ReplySink {
   private started = false;
   private openMessage: { id: string; index: number; text: string } | undefined;
   private readonly openCalls = new Map<string, { id: string; index: number; name: string; argumentsText: string }>();
+  private openReasoning: { reasoningId: string; id: string; index: number; text: string; provider: string } | undefined;
+  /** Reasoning items already written: a late end for one closed early (text came first) is dropped. */
+  private readonly reasoningSent = new Set<string>();
   private finishReason: FinishReason = 'stop';
   private finalUsage: Usage | undefined;
   private failed = false;
@@ -120,6 +144,7 @@ export class ResponsesEventSink implements ReplySink {
 
   text(delta: string): void {
     this.ensureStarted();
+    this.closeReasoning({});
     if (!this.openMessage) {
       this.openMessage = { id: randomId('msg_'), index: this.output.length, text: '' };
       this.output.push(messageItem(this.openMessage.id, '', 'in_progress'));
@@ -140,6 +165,7 @@ export class ResponsesEventSink implements ReplySink {
 
   toolCall(toolCallId: string, toolName: string, input: unknown): void {
     this.ensureStarted();
+    this.closeReasoning({});
     this.closeMessage();
     if (this.tools.customTools.has(toolName)) {
       const item = toolCallItem(toolCallId, toolName, input, this.tools);
@@ -164,6 +190,26 @@ export class ResponsesEventSink implements ReplySink {
     this.event('response.output_item.done', { output_index: call.index, item });
   }
 
+  reasoningDelta(id: string, text: string, provider: string): void {
+    if (this.openReasoning?.reasoningId !== id) {
+      if (this.reasoningSent.has(id)) return;
+      this.startReasoning(id, provider);
+    }
+    const open = this.openReasoning!;
+    if (open.text === '') this.event('response.reasoning_summary_part.added', { item_id: open.id, output_index: open.index, summary_index: 0, part: { type: 'summary_text', text: '' } });
+    open.text += text;
+    this.event('response.reasoning_summary_text.delta', { item_id: open.id, output_index: open.index, summary_index: 0, delta: text });
+  }
+
+  reasoningEnd(id: string, proof: ReasoningProof, provider: string): void {
+    if (this.openReasoning?.reasoningId !== id) {
+      if (this.reasoningSent.has(id)) return;
+      // A block with no text (redacted reasoning, a signature alone) is still an item.
+      this.startReasoning(id, provider);
+    }
+    this.closeReasoning(proof);
+  }
+
   usage(usage: Usage): void {
     this.finalUsage = usage;
   }
@@ -186,6 +232,7 @@ export class ResponsesEventSink implements ReplySink {
   end(): void {
     if (!this.failed) {
       this.ensureStarted();
+      this.closeReasoning({});
       this.closeMessage();
       const { status, incomplete_details } = statusOf(this.finishReason);
       this.event(status === 'completed' ? 'response.completed' : 'response.incomplete', {
@@ -206,6 +253,7 @@ export class ResponsesEventSink implements ReplySink {
     let call = this.openCalls.get(toolCallId);
     if (!call) {
       this.ensureStarted();
+      this.closeReasoning({});
       this.closeMessage();
       call = { id: randomId('fc_'), index: this.output.length, name: toolName, argumentsText: '' };
       this.openCalls.set(toolCallId, call);
@@ -214,6 +262,29 @@ export class ResponsesEventSink implements ReplySink {
       this.event('response.output_item.added', { output_index: call.index, item });
     }
     return call;
+  }
+
+  private startReasoning(reasoningId: string, provider: string): void {
+    this.ensureStarted();
+    this.closeMessage();
+    this.openReasoning = { reasoningId, id: randomId('rs_'), index: this.output.length, text: '', provider };
+    this.reasoningSent.add(reasoningId);
+    const item = reasoningItem(this.openReasoning.id, '', provider, {}, { ...this.tools, includeReasoningContent: false });
+    this.output.push(item);
+    this.event('response.output_item.added', { output_index: this.openReasoning.index, item });
+  }
+
+  private closeReasoning(proof: ReasoningProof): void {
+    const open = this.openReasoning;
+    if (!open) return;
+    this.openReasoning = undefined;
+    if (open.text !== '') {
+      this.event('response.reasoning_summary_text.done', { item_id: open.id, output_index: open.index, summary_index: 0, text: open.text });
+      this.event('response.reasoning_summary_part.done', { item_id: open.id, output_index: open.index, summary_index: 0, part: { type: 'summary_text', text: open.text } });
+    }
+    const item = reasoningItem(open.id, open.text, open.provider, proof, this.tools);
+    this.output[open.index] = item;
+    this.event('response.output_item.done', { output_index: open.index, item });
   }
 
   private closeMessage(): void {

@@ -1,9 +1,14 @@
 import type { AssistantPart, TextPart, ToolCallPart, ToolResultPart } from '../model/content-part.js';
+import type { ReasoningSettings } from '../model/chat-request.js';
 import type { Message } from '../model/message.js';
 import type { ToolDefinition } from '../model/tool-definition.js';
 import type { RoleRequest } from '../routing/model-gateway.js';
 import { invalidField } from './client-error.js';
+import { openReasoning, reasoningPartOf } from './reasoning-envelope.js';
 import { isObject, parseToolArguments, textOfParts } from './translate-helpers.js';
+
+type ReasoningEffort = NonNullable<ReasoningSettings['effort']>;
+const EFFORTS: ReadonlySet<string> = new Set<ReasoningEffort>(['minimal', 'low', 'medium', 'high']);
 
 /** The one string argument a free-form (`custom`) tool becomes for vendors that only have function tools. */
 export const CUSTOM_TOOL_ARGUMENT = 'input';
@@ -16,13 +21,17 @@ export interface TranslatedResponsesRequest {
   namespaces: ReadonlyMap<string, string>;
   /** Hosted tools left out of the request (the gateway reports them in a header). */
   omittedTools: readonly string[];
+  /** `include: ["reasoning.encrypted_content"]`: reasoning items carry their opaque proof (how the client can send them back). */
+  includeReasoningContent: boolean;
 }
 
 /**
  * A Responses API request as openkoi's request. The gateway keeps no conversation state, so
- * `previous_response_id` is refused; reasoning items in the input are left out (openkoi's messages
- * do not carry them, and their encrypted content is readable only by OpenAI); hosted tools are left
- * out and reported, `namespace` tools are offered flat.
+ * `previous_response_id` is refused. Reasoning items the gateway wrote come back as reasoning
+ * parts for the vendor that made them (their `encrypted_content` is the gateway's envelope,
+ * reasoning-envelope.ts); OpenAI's own encrypted reasoning is readable only by OpenAI and is left
+ * out. `reasoning.effort` is forwarded. Hosted tools are left out and reported, `namespace` tools are
+ * offered flat.
  */
 export function roleRequestOfResponses(body: Record<string, unknown>): TranslatedResponsesRequest {
   if (body['previous_response_id'] !== undefined && body['previous_response_id'] !== null) {
@@ -53,7 +62,12 @@ export function roleRequestOfResponses(body: Record<string, unknown>): Translate
   }
   if (typeof body['temperature'] === 'number') request.temperature = body['temperature'];
   if (typeof body['prompt_cache_key'] === 'string') request.promptCacheKey = body['prompt_cache_key'];
-  return { request, customTools: context.customTools, namespaces: context.namespaces, omittedTools: context.omittedTools };
+  const reasoning = body['reasoning'];
+  // Efforts beyond openkoi's four (none, xhigh) are one vendor's: not forwarded.
+  if (isObject(reasoning) && typeof reasoning['effort'] === 'string' && EFFORTS.has(reasoning['effort'])) request.reasoning = { effort: reasoning['effort'] as ReasoningEffort };
+  const include = body['include'];
+  const includeReasoningContent = Array.isArray(include) && include.includes('reasoning.encrypted_content');
+  return { request, customTools: context.customTools, namespaces: context.namespaces, omittedTools: context.omittedTools, includeReasoningContent };
 }
 
 interface ToolContext {
@@ -156,11 +170,20 @@ function convertItems(items: unknown[]): Message[] {
         addResult({ type: 'tool-result', toolCallId: callId, toolName: toolNames.get(callId) ?? '', output: text });
         return;
       }
-      case 'reasoning':
+      case 'reasoning': {
+        const sealed = openReasoning(item['encrypted_content']);
+        if (sealed) assistantParts().push(reasoningPartOf(reasoningTextOf(item['summary']), sealed));
         return;
+      }
       default:
         invalidField(`${field}.type`, `"${String(type)}" items are not supported by the gateway.`);
     }
   });
   return converted;
+}
+
+/** The text of a reasoning item's summary parts, as the gateway wrote them. */
+function reasoningTextOf(summary: unknown): string {
+  if (!Array.isArray(summary)) return '';
+  return summary.map((part) => (isObject(part) && typeof part['text'] === 'string' ? part['text'] : '')).join('');
 }

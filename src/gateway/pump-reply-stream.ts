@@ -25,6 +25,8 @@ export async function pumpReplyStream(events: AsyncIterable<GatewayStreamEvent>,
     options.onStart?.();
   };
   let written = false;
+  // Reasoning is tied to the vendor that made it: its proof means something only to that vendor.
+  let servedBy = '';
   try {
     for await (const event of events) {
       if (options.signal.aborted) continue;
@@ -43,6 +45,19 @@ export async function pumpReplyStream(events: AsyncIterable<GatewayStreamEvent>,
           start();
           written = true;
           sink.toolCall(event.toolCallId, event.toolName, event.input);
+          break;
+        case 'served-by':
+          servedBy = event.candidate.provider;
+          break;
+        case 'reasoning-delta':
+          start();
+          written = true;
+          sink.reasoningDelta(event.id, event.text, servedBy);
+          break;
+        case 'reasoning-end':
+          start();
+          written = true;
+          sink.reasoningEnd(event.id, { ...(event.signature !== undefined ? { signature: event.signature } : {}), ...(event.encrypted !== undefined ? { encrypted: event.encrypted } : {}) }, servedBy);
           break;
         case 'usage':
           sink.usage(event.usage);

@@ -21,6 +21,8 @@ export interface GatewayHarnessOptions {
   isSubscription?: (providerId: string) => boolean;
   allowSubscriptions?: boolean;
   loopback?: boolean;
+  /** More provider keys for the pool (e.g. GOOGLE_API_KEY), on top of OpenAI's and Anthropic's. */
+  environment?: Record<string, string>;
   /** Prices for the fake models so budgets have something to count. */
   pricing?: Record<string, { input: number; output: number }>;
 }
@@ -56,7 +58,7 @@ export class GatewayHarness {
     this.database = new TemporaryDatabase();
     const recorder = new UsageRecorder({ database: this.database.database, ...(options.pricing ? { pricing: options.pricing } : {}) });
     const router = new ChainRouter({
-      pool: fakePool(this.fake),
+      pool: fakePool(this.fake, options.environment),
       policy: { ...DEFAULT_RETRY_POLICY },
       cooldowns: new SqliteCooldownStore(this.database.database),
       recordAttempt: (attempt, source) => recorder.record(attempt, source),
