@@ -73,7 +73,10 @@ export class GatewayServer {
 
   constructor(private readonly options: GatewayServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.server = createServer((request, response) => {
+    // Node checks request and header timeouts every connectionsCheckingInterval (30 s by default):
+    // a short idle_timeout_s would otherwise be honoured up to 30 s late.
+    const checkEveryMs = Math.max(250, Math.min(30_000, Math.floor(this.limits.idleTimeoutMs / 4)));
+    this.server = createServer({ connectionsCheckingInterval: checkEveryMs }, (request, response) => {
       const handling = this.handle(request, response).finally(() => this.inFlight.delete(handling));
       this.inFlight.add(handling);
     });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -187,6 +188,21 @@ describe('openkoi serve', () => {
     const second = await client.chat.completions.create({ model: 'openai/gpt-5.2', messages: [{ role: 'user', content: 'Hi' }], stream: true }).catch((caught: unknown) => caught);
     expect(second).toBeInstanceOf(OpenAI.RateLimitError);
     first.controller.abort();
+  });
+
+  it('applies [gateway] idle_timeout_s: a client that stops sending mid-request is cut with 408', async () => {
+    const home = sharedHome(['[gateway]', 'idle_timeout_s = 1', ''].join('\n'));
+    const secret = await createToken(home, '--name', 'ci');
+    const server = await serve(home);
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${secret}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model":`);
+    // The default (60 s) would outlast this test's time limit; one second plus Node's check interval does not.
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    expect(received).toMatch(/^HTTP\/1\.1 408/);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('does not route a subscription sign-in to clients unless allow_subscriptions, and then only on loopback', async () => {

@@ -122,10 +122,10 @@ describe('Claude Code with extended thinking through openkoi serve to Anthropic'
   });
 
   it('thinking enabled without a budget is a 400 naming the field, and nothing goes upstream', async () => {
-    const error = await gateway
+    const error = (await gateway
       .anthropic()
       .messages.create({ model: 'anthropic/claude-sonnet-4-6', max_tokens: 100, thinking: { type: 'enabled' } as never, messages: [{ role: 'user', content: 'Hi' }] })
-      .catch((caught: unknown) => caught as { status: number; message: string });
+      .catch((caught: unknown) => caught)) as { status: number; message: string };
     expect(error.status).toBe(400);
     expect(error.message).toContain('thinking.budget_tokens');
     expect(gateway.fake.requestsTo('anthropic.messages')).toHaveLength(0);
