@@ -1,6 +1,7 @@
 // MCP servers in a real run: the built openkoi starts the user's [[plugins.mcp]] servers (and a
 // trusted workspace's .mcp.json), the fake model calls their tools, and the servers are gone after.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,6 +45,18 @@ const offeredIn = (index: number): string[] =>
   ((chatRequests()[index]?.body as { tools?: Array<{ function: { name: string } }> } | undefined)?.tools ?? []).map((tool) => tool.function.name);
 const messagesOf = (index: number): string => JSON.stringify(chatRequests()[index]?.body.messages);
 
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /** Processes anywhere on the machine whose command line holds this text. */
 function processesMentioning(text: string): string[] {
   const listing = spawnSync('ps', ['-eo', 'args='], { encoding: 'utf8' });
@@ -71,6 +84,30 @@ describe('the executor calls MCP tools of the servers in the user config', () =>
     expect(result.stderr).toContain('[tool] everything__echo');
     // The filesystem server was started with the workspace as its argument: nothing mentions it now.
     expect(processesMentioning(workspace)).toEqual([]);
+  }, 90_000);
+
+  it('a server reached by url (Streamable HTTP): everything__echo over HTTP, end to end', async () => {
+    const port = await freePort();
+    const remote = spawn(process.execPath, [EVERYTHING_SERVER, 'streamableHttp'], { env: { PATH: process.env['PATH'] ?? '', PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let stderr = '';
+        remote.stderr!.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString('utf8');
+          if (stderr.includes('listening on port')) resolve();
+        });
+        remote.on('exit', (code) => reject(new Error(`the everything server exited with ${code}: ${stderr}`)));
+      });
+      fake.script('openai.chat', { toolCalls: [{ id: 'call_echo', name: 'remote__echo', arguments: { message: 'hello over http' } }] }, { text: 'echoed' });
+      const config = `[[plugins.mcp]]\nname = "remote"\nurl = "http://127.0.0.1:${port}/mcp"\n`;
+      const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', '--mode', 'auto', 'echo over http'], environment, { config, timeoutMs: 60_000 });
+      expect(result.code, result.stderr).toBe(0);
+      expect(offeredIn(0)).toContain('remote__echo');
+      expect(messagesOf(1)).toContain('Echo: hello over http');
+      expect(result.stderr).toContain('[tool] remote__echo');
+    } finally {
+      remote.kill('SIGKILL');
+    }
   }, 90_000);
 
   it('read mode offers the tools the server marks read-only and no others', async () => {
