@@ -124,6 +124,20 @@ describe('--commit: only with the flag, only the changed files', () => {
     expect(readFileSync(join(project, 'README.txt'), 'utf8')).toBe('hello\n');
   });
 
+  it('no user.name: a warning with git\'s message, exit code unchanged, nothing committed', async () => {
+    const start = initRepository();
+    git('config', '--unset', 'user.name');
+    git('config', '--unset', 'user.email');
+    // Without this git may make up a name from the machine's account instead of refusing.
+    git('config', 'user.useConfigOnly', 'true');
+    const result = await runWithShell('--commit');
+    expect(result.code, result.stderr).toBe(0);
+    expect(git('rev-parse', 'HEAD').trim()).toBe(start);
+    expect(result.stderr).toContain('openkoi: warning: --commit: git could not commit');
+    expect(result.stderr).toMatch(/user\.useConfigOnly|user\.email|identity/i);
+    expect(readFileSync(join(project, 'config.txt'), 'utf8')).toBe('level = high\nname = koi\n');
+  });
+
   it('--commit with --mode read: nothing to commit', async () => {
     const start = initRepository();
     fake.script('openai.chat', { text: 'read only' });
