@@ -8,13 +8,14 @@ export interface GitOutcome {
   message: string;
 }
 
-export function runGit(args: string[], options: { cwd: string; environment?: NodeJS.ProcessEnv; input?: string }): Promise<GitOutcome> {
+export function runGit(args: string[], options: { cwd: string; environment?: NodeJS.ProcessEnv }): Promise<GitOutcome> {
   return new Promise((resolve) => {
     const child = execFile('git', args, { cwd: options.cwd, env: options.environment ?? process.env, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const message = `${stderr.toString('utf8')}${error && !stderr.length ? error.message : ''}`.trim();
       resolve({ ok: !error, stdout, message });
     });
-    if (options.input !== undefined) child.stdin?.end(options.input);
+    // Nothing to say on stdin: a hook that reads it gets end-of-file, not a wait.
+    child.stdin?.end();
   });
 }
 
