@@ -45,6 +45,8 @@ export interface RunFlags {
   'base-url'?: string;
   /** --api-key-env: the variable holding the openai provider's key. */
   'api-key-env'?: string;
+  /** --commit: commit the run's changes in a git repository. */
+  commit?: boolean;
 }
 
 const MODEL_FLAGS = ['model', 'executor', 'evaluator', 'planner', 'embedder'] as const;
@@ -203,6 +205,7 @@ export async function runFromFlags(flags: RunFlags, words: string[]): Promise<nu
     ...(flags.config ? { configPath: flags.config } : {}),
     ...(mode ? { mode } : {}),
     ...(workspace ? { workspace } : {}),
+    ...(flags.commit === true ? { commit: true } : {}),
   });
   // The engine reports any stop from outside as interrupted; the exit code says which stop it was.
   const reason: unknown = controller.signal.reason;

@@ -53,6 +53,7 @@ import type { SandboxStatus } from '../tools/shell/sandbox.js';
 import type { FileChange } from '../tools/change-tracker.js';
 import { askToolPermission } from '../ui/ask-tool-permission.js';
 import { renderChangeStat } from '../ui/render-change-stat.js';
+import { commitChanges } from '../tools/commit-changes.js';
 import { compareCodePoints } from '../model/compare-code-points.js';
 import { loadConfigSchema } from '../config/config-schema-registry.js';
 
@@ -91,6 +92,8 @@ export interface RunTaskInput {
   extraTools?: Tool[];
   /** Tests pin the sandbox decision; default: detected. */
   sandbox?: SandboxStatus;
+  /** --commit: in a git repository, commit the files the run changed (and only those). */
+  commit?: boolean;
 }
 
 /** The one map from the engine's task outcomes to exit codes (README's table). */
@@ -378,14 +381,21 @@ export async function runTask(input: RunTaskInput): Promise<number> {
       durationMs: meter.elapsedMs,
     });
 
+    // Without --commit nothing is committed (the stat says so); with it, exactly the changed paths.
+    const commit = input.commit ? await commitChanges({ workspace: trust.workspace, paths: changes.map((change) => change.path), task: input.task, taskId, environment }) : undefined;
+    if (commit?.kind === 'not-a-repository') input.stderr.write(`openkoi: warning: --commit: ${trust.workspace} is not in a git repository; nothing was committed.\n`);
+    if (commit?.kind === 'failed') input.stderr.write(`openkoi: warning: --commit: git could not commit; the changed files are left as they are (staged). git said:\n${commit.message}\n`);
+    const committed = commit?.kind === 'committed' ? commit : undefined;
     if (input.json) {
-      input.stdout.write(`${JSON.stringify({ ...summarise(taskId, result, exitCode, chains, usedRoles, meter), ...(toolSetup ? { changes } : {}) })}\n`);
+      input.stdout.write(`${JSON.stringify({ ...summarise(taskId, result, exitCode, chains, usedRoles, meter), ...(toolSetup ? { changes } : {}), ...(committed ? { commit: committed.sha } : {}) })}\n`);
     } else if (!streamToStdout && result.answer !== undefined) {
       // (Streamed to stdout already otherwise: endLine above closed its last line.)
       input.stdout.write(result.answer.endsWith('\n') ? result.answer : `${result.answer}\n`);
     }
     if (result.error) progress.error(result.error.message);
-    if (changes.length > 0) for (const line of renderChangeStat(changes)) progress.line('changes', line);
+    if (changes.length > 0) for (const line of renderChangeStat(changes, committed !== undefined)) progress.line('changes', line);
+    if (committed) progress.line('changes', `committed ${committed.shortSha}`);
+    else if (commit?.kind === 'nothing-to-commit') progress.line('changes', '--commit: nothing to commit');
     // Shown even with --quiet: exit 4 with nothing on stdout needs its reason.
     if (result.decision === 'empty-answer') {
       input.stderr.write(

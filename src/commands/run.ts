@@ -48,6 +48,9 @@ export default class Run extends Command {
       description: 'Point the openai provider at any OpenAI-compatible server (Ollama\'s /v1, vLLM, LiteLLM, OpenRouter); wins over OPENAI_BASE_URL and [providers.openai] base_url.',
       helpValue: 'URL',
     }),
+    commit: Flags.boolean({
+      description: 'In a git repository, commit the files the run changed (only those; other staged work stays staged) as "openkoi: <task>". Without it nothing is ever committed.',
+    }),
     'api-key-env': Flags.string({ description: "The environment variable holding the openai provider's key (instead of OPENAI_API_KEY).", helpValue: 'NAME' }),
   };
 

@@ -63,6 +63,8 @@ export const taskSummarySchema = z.object({
   changes: z
     .array(z.object({ path: z.string(), status: z.enum(['added', 'modified', 'deleted']), additions: z.number().int().min(0), deletions: z.number().int().min(0), diff: z.string() }))
     .optional(),
+  /** The commit --commit made of the changes (absent when nothing was committed). */
+  commit: z.string().optional(),
   durationMs: z.number().min(0),
 });
 

@@ -28,6 +28,6 @@ export function createBuiltinTools(options: BuiltinToolsOptions): Tool[] {
     createGrepTool(options.ripgrep),
     createWriteTool(options.changes),
     createEditTool(options.changes),
-    createShellTool({ runner: options.runner, timeoutMs: options.shellTimeoutMs, outputLimit: options.outputLimit, outputDirectory: join(options.home, 'tool-output') }),
+    createShellTool({ runner: options.runner, timeoutMs: options.shellTimeoutMs, outputLimit: options.outputLimit, outputDirectory: join(options.home, 'tool-output'), changes: options.changes }),
   ];
 }

@@ -6,6 +6,8 @@ import { defineTool } from '../define-tool.js';
 import type { CommandRunner } from '../tool.js';
 import { truncateHeadTail } from '../truncate-output.js';
 import { resolveInWorkspace } from '../workspace-path.js';
+import type { ChangeTracker } from '../change-tracker.js';
+import { ShellChangeWatch } from './shell-change-watch.js';
 
 export const SHELL_DEFAULT_TIMEOUT_S = 120;
 export const SHELL_DEFAULT_OUTPUT_LIMIT = 30_000;
@@ -18,6 +20,8 @@ export interface ShellToolOptions {
   /** Where whole outputs are saved (OPENKOI_HOME/tool-output). */
   outputDirectory: string;
   now?: () => Date;
+  /** The run's change report: the files each command changes are recorded in it. */
+  changes?: ChangeTracker;
 }
 
 function seconds(ms: number): string {
@@ -25,6 +29,7 @@ function seconds(ms: number): string {
 }
 
 export function createShellTool(options: ShellToolOptions) {
+  let watch: ShellChangeWatch | undefined;
   return defineTool({
     name: 'shell',
     description:
@@ -41,7 +46,9 @@ export function createShellTool(options: ShellToolOptions) {
     preview: (args) => `$ ${args.command}${args.cwd ? `   (in ${args.cwd})` : ''}`,
     async run(args, context) {
       const cwd = args.cwd ? resolveInWorkspace(context.workspace, args.cwd) : context.workspace;
-      const outcome = await options.runner.run(args.command, { cwd, timeoutMs: options.timeoutMs, ...(context.signal ? { signal: context.signal } : {}) });
+      const run = () => options.runner.run(args.command, { cwd, timeoutMs: options.timeoutMs, ...(context.signal ? { signal: context.signal } : {}) });
+      if (options.changes && !watch) watch = new ShellChangeWatch(context.workspace, options.changes);
+      const outcome = watch ? await watch.around(run) : await run();
       const status = outcome.timedOut ? `timed out after ${seconds(options.timeoutMs)} (process group killed)` : outcome.exitCode === null ? 'killed' : `exit ${outcome.exitCode}`;
       let body = outcome.output;
       let savedNote = '';
