@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/config-error.js';
 import { ENGINE_DEFAULTS } from '../model/engine-defaults.js';
-import { outcomeOf, type TaskOutcome } from '../engine/decision.js';
+import { describeDecision, outcomeOf, type TaskOutcome } from '../engine/decision.js';
 import { GENERATING_ROLES, ROLES, type Role } from '../model/role.js';
 import { type OpenkoiConfig } from '../config/config-schema.js';
 import { requestSettingsFrom, type ModelOptions } from '../model/request-settings.js';
@@ -382,7 +382,9 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     });
 
     // Without --commit nothing is committed (the stat says so); with it, exactly the changed paths.
-    const commit = input.commit ? await commitChanges({ workspace: trust.workspace, paths: changes.map((change) => change.path), task: input.task, taskId, environment }) : undefined;
+    // A change the run did not accept (budget, interrupted, below the threshold) is left for the user to judge, not committed.
+    const commitWanted = input.commit === true && (changes.length === 0 || outcomeOf(result.decision) === 'accepted');
+    const commit = commitWanted ? await commitChanges({ workspace: trust.workspace, paths: changes.map((change) => change.path), task: input.task, taskId, environment }) : undefined;
     if (commit?.kind === 'not-a-repository') input.stderr.write(`openkoi: warning: --commit: ${trust.workspace} is not in a git repository; nothing was committed.\n`);
     if (commit?.kind === 'failed') input.stderr.write(`openkoi: warning: --commit: git could not commit; the changed files are left as they are (staged). git said:\n${commit.message}\n`);
     const committed = commit?.kind === 'committed' ? commit : undefined;
@@ -394,7 +396,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     }
     if (result.error) progress.error(result.error.message);
     if (changes.length > 0) for (const line of renderChangeStat(changes, committed !== undefined)) progress.line('changes', line);
-    if (committed) progress.line('changes', `committed ${committed.shortSha}`);
+    if (committed) progress.line('changes', `committed ${committed.shortSha}${committed.ignored.length > 0 ? ` (left out, ignored by git: ${committed.ignored.join(', ')})` : ''}`);
+    else if (input.commit && !commitWanted) input.stderr.write(`openkoi: warning: --commit: nothing was committed, the run was not accepted (${describeDecision(result.decision)}); the changes are left in the workspace.\n`);
     else if (commit?.kind === 'nothing-to-commit') progress.line('changes', '--commit: nothing to commit');
     // Shown even with --quiet: exit 4 with nothing on stdout needs its reason.
     if (result.decision === 'empty-answer') {

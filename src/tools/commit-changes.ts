@@ -3,7 +3,7 @@
 import { insideGitWorkTree, runGit } from './run-git.js';
 
 export type CommitOutcome =
-  | { kind: 'committed'; sha: string; shortSha: string }
+  | { kind: 'committed'; sha: string; shortSha: string; ignored: string[] }
   | { kind: 'not-a-repository' }
   | { kind: 'nothing-to-commit' }
   | { kind: 'failed'; message: string };
@@ -30,13 +30,20 @@ export async function commitChanges(input: { workspace: string; paths: string[];
   const options = { cwd: input.workspace, ...(input.environment ? { environment: input.environment } : {}) };
   if (!(await insideGitWorkTree(input.workspace, input.environment))) return { kind: 'not-a-repository' };
   if (input.paths.length === 0) return { kind: 'nothing-to-commit' };
+  // A file the repository ignores (an untracked build output the run wrote) is not the user's to
+  // commit, and `git add` would refuse the whole list for it: it is left out and named.
+  // (check-ignore takes path names, not pathspecs, and refuses --literal-pathspecs.)
+  const checked = await runGit(['check-ignore', '--', ...input.paths], options);
+  const ignored = checked.ok ? checked.stdout.toString('utf8').split('\n').filter((line) => line !== '') : [];
+  const paths = input.paths.filter((path) => !ignored.includes(path));
+  if (paths.length === 0) return { kind: 'nothing-to-commit' };
   // Paths are file names, not patterns: a file called `*.ts` is that file only.
-  const added = await runGit(['--literal-pathspecs', 'add', '-A', '--', ...input.paths], options);
+  const added = await runGit(['--literal-pathspecs', 'add', '-A', '--', ...paths], options);
   if (!added.ok) return { kind: 'failed', message: messageTail(added.message) };
   const { subject, body } = commitMessage(input.task, input.taskId);
-  const committed = await runGit(['--literal-pathspecs', 'commit', '--only', '-m', subject, '-m', body, '--', ...input.paths], options);
+  const committed = await runGit(['--literal-pathspecs', 'commit', '--only', '-m', subject, '-m', body, '--', ...paths], options);
   if (!committed.ok) return { kind: 'failed', message: messageTail(`${committed.message}\n${committed.stdout.toString('utf8')}`) };
   const head = await runGit(['rev-parse', 'HEAD'], options);
   const sha = head.stdout.toString('utf8').trim();
-  return { kind: 'committed', sha, shortSha: sha.slice(0, 7) };
+  return { kind: 'committed', sha, shortSha: sha.slice(0, 7), ignored };
 }

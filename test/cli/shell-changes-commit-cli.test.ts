@@ -138,6 +138,33 @@ describe('--commit: only with the flag, only the changed files', () => {
     expect(readFileSync(join(project, 'config.txt'), 'utf8')).toBe('level = high\nname = koi\n');
   });
 
+  it('a run that is not accepted (its final answer is empty) commits nothing and says why', async () => {
+    const start = initRepository();
+    fake.script('openai.chat', { toolCalls: [{ id: 's1', name: 'shell', arguments: { command: SHELL } }] }, { text: '' });
+    const result = await runOpenkoi(['-m', 'openai/gpt-4.1', '-i', '0', '--mode', 'auto', '--no-memory', '--no-stdin', '--commit', TASK], environment, { cwd: project, timeoutMs: 60_000 });
+    expect(result.code, result.stderr).toBe(4);
+    expect(git('rev-parse', 'HEAD').trim()).toBe(start);
+    expect(result.stderr).toContain('openkoi: warning: --commit: nothing was committed, the run was not accepted (stop: the answer is empty)');
+    expect(git('status', '--porcelain')).toBe(' M config.txt\n?? README.txt\n');
+  });
+
+  it('a file git ignores that the run wrote is left out of the commit and named', async () => {
+    writeFileSync(join(project, '.gitignore'), 'build/\n');
+    const start = initRepository();
+    fake.script(
+      'openai.chat',
+      { toolCalls: [{ id: 'w1', name: 'write', arguments: { path: 'build/out.txt', content: 'generated\n' } }] },
+      { toolCalls: [{ id: 's1', name: 'shell', arguments: { command: SHELL } }] },
+      { text: 'done' },
+    );
+    const result = await runOpenkoi(['-m', 'openai/gpt-4.1', '-i', '0', '--mode', 'auto', '--no-memory', '--no-stdin', '--commit', TASK], environment, { cwd: project, timeoutMs: 60_000 });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/\[changes\] committed [0-9a-f]{7} \(left out, ignored by git: build\/out\.txt\)/);
+    expect(git('rev-parse', 'HEAD~1').trim()).toBe(start);
+    expect(git('show', '--name-status', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(['A\tREADME.txt', 'M\tconfig.txt']);
+    expect(readFileSync(join(project, 'build', 'out.txt'), 'utf8')).toBe('generated\n');
+  });
+
   it('--commit with --mode read: nothing to commit', async () => {
     const start = initRepository();
     fake.script('openai.chat', { text: 'read only' });
