@@ -10,6 +10,7 @@ import { PERMISSION_MODES, type AskPermission, type PermissionMode } from '../to
 import { parsePermissionRules, PermissionRuleError } from '../tools/permission-rules.js';
 import { createCommandRunner } from '../tools/shell/command-runner.js';
 import { detectSandbox, type SandboxStatus } from '../tools/shell/sandbox.js';
+import { ShellChangeWatch } from '../tools/shell/shell-change-watch.js';
 import type { CommandRunner, Tool } from '../tools/tool.js';
 import { createToolRegistry, type ToolRegistry } from '../tools/tool-registry.js';
 
@@ -63,6 +64,25 @@ export interface BuildToolSetupInput {
   sandbox?: SandboxStatus;
 }
 
+/**
+ * Tools that may write (MCP tools not marked read-only) run inside the watch, so what they change
+ * in the workspace is in the change report. Each tool keeps one wrapper: the registry sees the same
+ * object from turn to turn.
+ */
+function watchedTools(tools: () => Tool[], watch: ShellChangeWatch): () => Tool[] {
+  const wrappers = new WeakMap<Tool, Tool>();
+  return () =>
+    tools().map((tool) => {
+      if (tool.readOnly) return tool;
+      let wrapper = wrappers.get(tool);
+      if (!wrapper) {
+        wrapper = { ...tool, run: (args, context) => watch.around(() => tool.run(args, context)) };
+        wrappers.set(tool, wrapper);
+      }
+      return wrapper;
+    });
+}
+
 export function buildToolSetup(input: BuildToolSetupInput): ToolSetup {
   let rules;
   try {
@@ -74,8 +94,12 @@ export function buildToolSetup(input: BuildToolSetupInput): ToolSetup {
   const sandbox = input.sandbox ?? (input.mode === 'read' ? { sandboxed: false, reason: 'read mode runs no commands' } : detectSandbox(input.environment));
   const commandRunner = createCommandRunner({ workspace: input.workspace, sandbox, network: input.config?.network === true, environment: input.environment });
   const changes = new ChangeTracker(input.workspace);
+  // One watch for the run: shell commands and tools from elsewhere (MCP servers) change files the
+  // tracker does not see being written; the first before-content of each file wins across them.
+  const watch = new ShellChangeWatch(input.workspace, changes);
   const builtins = createBuiltinTools({
     changes,
+    watch,
     runner: commandRunner,
     shellTimeoutMs: (input.config?.shell_timeout_s ?? SHELL_DEFAULT_TIMEOUT_S) * 1000,
     outputLimit: input.config?.output_limit ?? SHELL_DEFAULT_OUTPUT_LIMIT,
@@ -83,7 +107,7 @@ export function buildToolSetup(input: BuildToolSetupInput): ToolSetup {
   });
   const registry = createToolRegistry({
     builtins,
-    ...(input.extraTools ? { extraTools: input.extraTools } : {}),
+    ...(input.extraTools ? { extraTools: watchedTools(input.extraTools, watch) } : {}),
     mode: input.mode,
     rules,
     workspace: input.workspace,

@@ -6,6 +6,7 @@ import { createGrepTool } from './builtin/grep-tool.js';
 import { listTool } from './builtin/list-tool.js';
 import { readTool } from './builtin/read-tool.js';
 import { createWriteTool } from './builtin/write-tool.js';
+import type { ShellChangeWatch } from './shell/shell-change-watch.js';
 import { createShellTool } from './shell/shell-tool.js';
 import type { CommandRunner, Tool } from './tool.js';
 
@@ -17,6 +18,8 @@ export interface BuiltinToolsOptions {
   /** OPENKOI_HOME: whole shell outputs go to OPENKOI_HOME/tool-output. */
   home: string;
   ripgrep?: string | undefined;
+  /** The run's watch over files changed behind the change tracker (shell, MCP tools). */
+  watch?: ShellChangeWatch;
 }
 
 /** read, list, glob, grep, write, edit, shell. */
@@ -28,6 +31,6 @@ export function createBuiltinTools(options: BuiltinToolsOptions): Tool[] {
     createGrepTool(options.ripgrep),
     createWriteTool(options.changes),
     createEditTool(options.changes),
-    createShellTool({ runner: options.runner, timeoutMs: options.shellTimeoutMs, outputLimit: options.outputLimit, outputDirectory: join(options.home, 'tool-output'), changes: options.changes }),
+    createShellTool({ runner: options.runner, timeoutMs: options.shellTimeoutMs, outputLimit: options.outputLimit, outputDirectory: join(options.home, 'tool-output'), changes: options.changes, ...(options.watch ? { watch: options.watch } : {}) }),
   ];
 }

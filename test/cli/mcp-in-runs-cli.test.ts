@@ -110,6 +110,19 @@ describe('the executor calls MCP tools of the servers in the user config', () =>
     }
   }, 90_000);
 
+  it("a file an MCP server's tool writes is in the change report (the filesystem server's write_file)", async () => {
+    const workspace = folder();
+    writeFileSync(join(workspace, 'notes.txt'), 'old line\n');
+    fake.script('openai.chat', { toolCalls: [{ id: 'call_write', name: 'fs__write_file', arguments: { path: join(workspace, 'notes.txt'), content: 'new line\n' } }] }, { text: 'written' });
+    const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', '--mode', 'auto', '--json', '--workspace', workspace, 'rewrite the notes'], environment, { config: server('fs', FILESYSTEM_SERVER, [workspace]), timeoutMs: 60_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const changes = (JSON.parse(result.stdout) as { changes: Array<{ path: string; status: string; diff: string }> }).changes;
+    expect(changes).toEqual([expect.objectContaining({ path: 'notes.txt', status: 'modified', additions: 1, deletions: 1 })]);
+    expect(changes[0]!.diff).toContain('-old line');
+    expect(changes[0]!.diff).toContain('+new line');
+    expect(result.stderr).toMatch(/\[changes\] notes\.txt\s+\| \+1 −1/);
+  }, 90_000);
+
   it('read mode offers the tools the server marks read-only and no others', async () => {
     fake.script('openai.chat', { text: 'ok' });
     const result = await runOpenkoi(['-i', '0', '-m', 'openai/gpt-4.1', 'look'], environment, { config: server('tiny', TINY_SERVER, ['serve']) });

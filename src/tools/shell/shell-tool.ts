@@ -22,6 +22,8 @@ export interface ShellToolOptions {
   now?: () => Date;
   /** The run's change report: the files each command changes are recorded in it. */
   changes?: ChangeTracker;
+  /** The run's one watch (shared with other tools that change files behind the tracker's back); made from `changes` when absent. */
+  watch?: ShellChangeWatch;
 }
 
 function seconds(ms: number): string {
@@ -29,7 +31,7 @@ function seconds(ms: number): string {
 }
 
 export function createShellTool(options: ShellToolOptions) {
-  let watch: ShellChangeWatch | undefined;
+  let watch: ShellChangeWatch | undefined = options.watch;
   return defineTool({
     name: 'shell',
     description:
