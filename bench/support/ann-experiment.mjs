@@ -9,9 +9,10 @@
 // the ids; recall@10 is checked here against exact cosine computed in JS.
 //
 // Run (not part of npm run bench):
-//   N=100000 Q=30 USEARCH=/tmp/ann-try/node_modules/usearch node bench/support/ann-experiment.mjs
-// USEARCH defaults to the project's own `usearch` dependency. ANN_DIR (default /tmp/openkoi-ann)
-// keeps the built files; they are rebuilt when missing. EF lists the expansion_search values tried.
+//   N=100000 Q=30 KINDS=f32 EF=128,256,512 USEARCH=/tmp/ann-try/node_modules/usearch node bench/support/ann-experiment.mjs
+// USEARCH: where usearch is installed (it is not a dependency: docs/benchmarks.md, memory). ANN_DIR
+// (default /tmp/openkoi-ann) keeps the built files; they are built when missing. EF lists the
+// expansion_search values tried, KINDS the storage types (f32, f16, i8); M is 16.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, statSync, rmSync, readFileSync } from 'node:fs';
