@@ -57,6 +57,12 @@ function decoded(message: IncomingMessage): Readable {
   return pipeline(message, decoder, () => {});
 }
 
+/** A Response made here has no `url`; the built-in fetch's names the request's (the SDK's debug log shows it). */
+function withUrl(response: Response, url: URL): Response {
+  Object.defineProperty(response, 'url', { value: url.href });
+  return response;
+}
+
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
@@ -106,12 +112,12 @@ export const nodeHttpFetch: typeof fetch = (input: FetchInput, init: FetchInit =
       if (NULL_BODY_STATUSES.has(status) || options.method === 'HEAD') {
         message.resume();
         signal?.removeEventListener('abort', onAbort);
-        resolve(new Response(null, { status, statusText: message.statusMessage ?? '', headers: responseHeaders(message) }));
+        resolve(withUrl(new Response(null, { status, statusText: message.statusMessage ?? '', headers: responseHeaders(message) }), url));
         return;
       }
       reply = message;
       message.once('close', () => signal?.removeEventListener('abort', onAbort));
-      resolve(new Response(Readable.toWeb(decoded(message)) as ReadableStream<Uint8Array>, { status, statusText: message.statusMessage ?? '', headers: responseHeaders(message) }));
+      resolve(withUrl(new Response(Readable.toWeb(decoded(message)) as ReadableStream<Uint8Array>, { status, statusText: message.statusMessage ?? '', headers: responseHeaders(message) }), url));
     });
     signal?.addEventListener('abort', onAbort, { once: true });
     request.on('error', (error) => {
