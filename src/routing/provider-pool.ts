@@ -12,6 +12,8 @@ import { headerUnsafeKeyError } from './header-unsafe-key.js';
 /** Adapters created on first use and shared by every role that names the same provider. */
 export class ProviderPool {
   private readonly providers = new Map<string, Promise<ModelProvider>>();
+  /** endpointOf's answers: a chain asks before every request, and the answer is fixed with the adapter. */
+  private readonly endpoints = new Map<string, string>();
 
   constructor(
     readonly entries: readonly ProviderEntry[],
@@ -52,8 +54,21 @@ export class ProviderPool {
   /**
    * The endpoint this process sends the provider's requests to (its base URL and key, hashed):
    * cooldowns are kept per endpoint, so a new base_url or key is a fresh candidate.
+   *
+   * Worked out once per provider, like the adapter itself (`get`): the pool's environment does not
+   * change, and the adapter keeps the credential it was made with. Each request of a tool loop
+   * used to run credential discovery and a SHA-256 again for the same answer.
    */
   endpointOf(providerId: string): string {
+    let endpoint = this.endpoints.get(providerId);
+    if (endpoint === undefined) {
+      endpoint = this.fingerprintOf(providerId);
+      this.endpoints.set(providerId, endpoint);
+    }
+    return endpoint;
+  }
+
+  private fingerprintOf(providerId: string): string {
     const entry = findProviderEntry(providerId, this.entries);
     if (!entry) return '';
     const credential = this.findCredential(entry);

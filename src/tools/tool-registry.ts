@@ -50,6 +50,9 @@ interface OfferedTools {
   definitions: ToolDefinition[];
 }
 
+/** The extra tools of a run without any: one array, so `now()` sees "unchanged" and keeps its answer. */
+const NO_EXTRA_TOOLS: Tool[] = [];
+
 export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
   // A built-in wins a name clash (MCP names carry `__`, so only a strange server collides).
   const builtins = new Map<string, Tool>();
@@ -60,7 +63,9 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
   let current: OfferedTools | undefined;
   /** The tools of this moment; recomputed only when the extra source hands out a new list. */
   const now = (): OfferedTools => {
-    const extra = options.extraTools?.() ?? [];
+    // Not `?? []`: a new empty array each call rebuilt the offered tools, and handed the executor a
+    // new definitions list, on every request and every tool call.
+    const extra = options.extraTools?.() ?? NO_EXTRA_TOOLS;
     if (current && extra === lastExtra) return current;
     const byName = new Map(builtins);
     for (const tool of extra) if (!byName.has(tool.definition.name)) byName.set(tool.definition.name, tool);

@@ -103,6 +103,28 @@ describe('a cooldown belongs to the endpoint it was earned on', () => {
   });
 });
 
+describe('a pool works out each provider\'s endpoint once, and keeps providers apart', () => {
+  it('asks credential discovery once per provider, and gives each provider its own fingerprint', () => {
+    const asked: string[] = [];
+    const environment = fakeVendorEnvironment(first);
+    const pool = new ProviderPool(BUILTIN_PROVIDERS, environment, (entry) => {
+      asked.push(entry.id);
+      return { apiKey: entry.id === 'openai' ? KEY : 'sk-ant-test-endpoint', source: 'test' };
+    });
+    const openai = pool.endpointOf('openai');
+    const anthropic = pool.endpointOf('anthropic');
+    for (let round = 0; round < 5; round++) {
+      expect(pool.endpointOf('openai')).toBe(openai);
+      expect(pool.endpointOf('anthropic')).toBe(anthropic);
+    }
+    expect(anthropic).not.toBe(openai);
+    // What a fresh pool works out for the same provider, base URL and key: the remembered answer is not stale.
+    expect(openai).toBe(poolAt(first).endpointOf('openai'));
+    expect(poolAt(first, 'sk-test-endpoint-key-two').endpointOf('openai')).not.toBe(openai);
+    expect(asked).toEqual(['openai', 'anthropic']);
+  });
+});
+
 describe('cooldowns written before endpoints were told apart keep working', () => {
   it('a row from schema 7 survives the migration and still cools every endpoint of its model until it ends', () => {
     const path = join(makeDirectory(), 'openkoi.db');
