@@ -57,12 +57,6 @@ function decoded(message: IncomingMessage): Readable {
   return pipeline(message, decoder, () => {});
 }
 
-/** A Response made here has no `url`; the built-in fetch's names the request's (the SDK's debug log shows it). */
-function withUrl(response: Response, url: URL): Response {
-  Object.defineProperty(response, 'url', { value: url.href });
-  return response;
-}
-
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
@@ -112,12 +106,12 @@ export const nodeHttpFetch: typeof fetch = (input: FetchInput, init: FetchInit =
       if (NULL_BODY_STATUSES.has(status) || options.method === 'HEAD') {
         message.resume();
         signal?.removeEventListener('abort', onAbort);
-        resolve(withUrl(new Response(null, { status, statusText: message.statusMessage ?? '', headers: responseHeaders(message) }), url));
+        resolve(new Response(null, { status, statusText: message.statusMessage ?? '', headers: responseHeaders(message) }));
         return;
       }
       reply = message;
       message.once('close', () => signal?.removeEventListener('abort', onAbort));
-      resolve(withUrl(new Response(Readable.toWeb(decoded(message)) as ReadableStream<Uint8Array>, { status, statusText: message.statusMessage ?? '', headers: responseHeaders(message) }), url));
+      resolve(new Response(Readable.toWeb(decoded(message)) as ReadableStream<Uint8Array>, { status, statusText: message.statusMessage ?? '', headers: responseHeaders(message) }));
     });
     signal?.addEventListener('abort', onAbort, { once: true });
     request.on('error', (error) => {

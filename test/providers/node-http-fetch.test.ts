@@ -41,7 +41,6 @@ describe('a request reaches the server as the SDK built it', () => {
     expect(seen!.headers['authorization']).toBe('Bearer sk-test');
     expect(seen!.headers['content-length']).toBe(String(Buffer.byteLength(seen!.body)));
     expect(response.status).toBe(201);
-    expect(response.url).toBe(`${base}/v1/chat/completions?x=1`);
     expect(response.headers.get('x-ratelimit-remaining-requests')).toBe('9');
     expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
     expect(await response.json()).toEqual({ ok: true });
