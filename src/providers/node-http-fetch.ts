@@ -17,13 +17,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
-// An idle connection is dropped after 4 s, as the built-in fetch's pool does (a server's
-// `Keep-Alive: timeout=` hint shortens it): one left idle through a long tool run may have been
-// dropped on the way (a NAT, a load balancer) and would fail or stall the next request. The
-// timeout only ever closes idle sockets, never one with a request on it.
-const IDLE_SOCKET_TIMEOUT_MS = 4_000;
-const httpAgent = new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS });
-const httpsAgent = new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS });
+const httpAgent = new HttpAgent({ keepAlive: true });
+const httpsAgent = new HttpsAgent({ keepAlive: true });
 
 /** Statuses whose Response may not have a body (the Response constructor throws otherwise). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
