@@ -3,7 +3,7 @@ import type { Message } from '../model/message.js';
 import type { ToolDefinition } from '../model/tool-definition.js';
 import type { RoleRequest } from '../routing/model-gateway.js';
 import { invalidField } from './client-error.js';
-import { isObject, parseToolArguments, textOfParts } from './translate-helpers.js';
+import { isObject, parseToolArguments, reasoningEffortOf, textOfParts } from './translate-helpers.js';
 
 /**
  * A Chat Completions request body as openkoi's request. What has no equivalent (several choices,
@@ -29,6 +29,8 @@ export function roleRequestOfChatCompletion(body: Record<string, unknown>): Role
   }
   if (typeof body['temperature'] === 'number') request.temperature = body['temperature'];
   if (typeof body['prompt_cache_key'] === 'string') request.promptCacheKey = body['prompt_cache_key'];
+  const effort = reasoningEffortOf(body['reasoning_effort']);
+  if (effort !== undefined) request.reasoning = { effort };
   return request;
 }
 

@@ -1,14 +1,10 @@
 import type { AssistantPart, TextPart, ToolCallPart, ToolResultPart } from '../model/content-part.js';
-import type { ReasoningSettings } from '../model/chat-request.js';
 import type { Message } from '../model/message.js';
 import type { ToolDefinition } from '../model/tool-definition.js';
 import type { RoleRequest } from '../routing/model-gateway.js';
 import { invalidField } from './client-error.js';
 import { openReasoning, reasoningPartOf } from './reasoning-envelope.js';
-import { isObject, parseToolArguments, textOfParts } from './translate-helpers.js';
-
-type ReasoningEffort = NonNullable<ReasoningSettings['effort']>;
-const EFFORTS: ReadonlySet<string> = new Set<ReasoningEffort>(['minimal', 'low', 'medium', 'high']);
+import { isObject, parseToolArguments, reasoningEffortOf, textOfParts } from './translate-helpers.js';
 
 /** The one string argument a free-form (`custom`) tool becomes for vendors that only have function tools. */
 export const CUSTOM_TOOL_ARGUMENT = 'input';
@@ -63,8 +59,8 @@ export function roleRequestOfResponses(body: Record<string, unknown>): Translate
   if (typeof body['temperature'] === 'number') request.temperature = body['temperature'];
   if (typeof body['prompt_cache_key'] === 'string') request.promptCacheKey = body['prompt_cache_key'];
   const reasoning = body['reasoning'];
-  // Efforts beyond openkoi's four (none, xhigh) are one vendor's: not forwarded.
-  if (isObject(reasoning) && typeof reasoning['effort'] === 'string' && EFFORTS.has(reasoning['effort'])) request.reasoning = { effort: reasoning['effort'] as ReasoningEffort };
+  const effort = isObject(reasoning) ? reasoningEffortOf(reasoning['effort']) : undefined;
+  if (effort !== undefined) request.reasoning = { effort };
   const include = body['include'];
   const includeReasoningContent = Array.isArray(include) && include.includes('reasoning.encrypted_content');
   return { request, customTools: context.customTools, namespaces: context.namespaces, omittedTools: context.omittedTools, includeReasoningContent };

@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import type { ReasoningSettings } from '../model/chat-request.js';
 import { invalidField } from './client-error.js';
+
+type ReasoningEffort = NonNullable<ReasoningSettings['effort']>;
+const EFFORTS: ReadonlySet<unknown> = new Set<ReasoningEffort>(['minimal', 'low', 'medium', 'high']);
+
+/**
+ * A client's reasoning effort, when it is one openkoi forwards. Efforts beyond the four (none,
+ * xhigh) are one vendor's vocabulary: not forwarded, as an absent effort would not be.
+ */
+export function reasoningEffortOf(value: unknown): ReasoningEffort | undefined {
+  return EFFORTS.has(value) ? (value as ReasoningEffort) : undefined;
+}
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

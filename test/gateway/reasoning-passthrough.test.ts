@@ -272,10 +272,19 @@ describe('Codex CLI (Responses) with a reasoning model behind openkoi serve', ()
     expect(gateway.fake.requestsTo('anthropic.messages')[0]!.body.messages[1].content).toEqual([{ type: 'text', text: 'hello' }]);
   });
 
-  it('reasoning.effort reaches a vendor that takes it', async () => {
-    gateway.fake.script('openai.chat', { text: 'ok' });
+  it('reasoning.effort reaches a vendor that takes it; an effort outside the four is not forwarded', async () => {
+    gateway.fake.script('openai.chat', { text: 'ok' }, { text: 'ok' });
     await gateway.openai().responses.create({ model: 'openai/gpt-5.2', input: 'hi', reasoning: { effort: 'low' } });
-    expect(gateway.fake.requestsTo('openai.chat')[0]!.body.reasoning_effort).toBe('low');
+    await gateway.openai().responses.create({ model: 'openai/gpt-5.2', input: 'hi', reasoning: { effort: 'xhigh' as never } });
+    const [low, xhigh] = gateway.fake.requestsTo('openai.chat');
+    expect(low!.body.reasoning_effort).toBe('low');
+    expect(xhigh!.body.reasoning_effort).toBeUndefined();
+  });
+
+  it('a Chat Completions client: reasoning_effort is forwarded too', async () => {
+    gateway.fake.script('openai.chat', { text: 'ok' });
+    await gateway.openai().chat.completions.create({ model: 'openai/gpt-5.2', messages: [{ role: 'user', content: 'hi' }], reasoning_effort: 'high' });
+    expect(gateway.fake.requestsTo('openai.chat')[0]!.body.reasoning_effort).toBe('high');
   });
 });
 
