@@ -73,6 +73,9 @@ export function runOpenkoi(
       rmSync(home, { recursive: true, force: true });
       resolve({ code, stdout, stderr });
     });
+    // A command that never reads stdin (--version) may exit before the write lands: EPIPE then is
+    // the child's business, not an uncaught error in the test process.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.stdin ?? '');
   });
 }
