@@ -49,7 +49,7 @@ export default class Run extends Command {
       helpValue: 'URL',
     }),
     commit: Flags.boolean({
-      description: 'In a git repository, commit the files the run changed (only those; other staged work stays staged) as "openkoi: <task>". Without it nothing is ever committed.',
+      description: 'In a git repository, commit the files an accepted run changed (only those; other staged work stays staged) as "openkoi: <task>". Without it nothing is ever committed.',
     }),
     'api-key-env': Flags.string({ description: "The environment variable holding the openai provider's key (instead of OPENAI_API_KEY).", helpValue: 'NAME' }),
   };
