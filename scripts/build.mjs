@@ -21,6 +21,7 @@ const EXTERNAL = [
   '@smithy/*',
   'better-sqlite3',
   'sqlite-vec',
+  'usearch', // native (HNSW memory index), loaded only for large memory spaces
   // oclif probes for these in development setups; never needed by the shipped CLI.
   'typescript',
   'ts-node',
