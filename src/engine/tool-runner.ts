@@ -13,6 +13,8 @@ export interface ToolCallRecord {
   tool: string;
   summary: string;
   isError: boolean;
+  /** From the call to its result, in whole milliseconds (a permission question included). */
+  durationMs?: number;
 }
 
 /** What the executor needs of tools; the tools module provides the real ones. */

@@ -29,7 +29,7 @@ export interface TaskDetail extends TaskListEntry {
     attempts: unknown[];
     recalled: Array<{ id: number; score: number }>;
     /** The executor's tool calls, one line each, in order. */
-    toolCalls: Array<{ tool: string; summary: string; isError: boolean }>;
+    toolCalls: Array<{ tool: string; summary: string; isError: boolean; durationMs?: number }>;
     findings: Array<{ severity: string; dimension: string | null; message: string; fix: string | null }>;
   }>;
   calls: Array<{ role: string; provider: string; model: string; inputTokens: number; outputTokens: number; costUsd: number | null; outcome: string }>;
@@ -102,7 +102,7 @@ export class HistoryStore {
         durationMs: (iteration['duration_ms'] as number | null) ?? null,
         attempts: (parseJson(iteration['attempts_json']) as unknown[] | undefined) ?? [],
         recalled: (parseJson(iteration['recalled_json']) as Array<{ id: number; score: number }> | undefined) ?? [],
-        toolCalls: (parseJson(iteration['tool_calls_json']) as Array<{ tool: string; summary: string; isError: boolean }> | undefined) ?? [],
+        toolCalls: (parseJson(iteration['tool_calls_json']) as Array<{ tool: string; summary: string; isError: boolean; durationMs?: number }> | undefined) ?? [],
         findings: findings.filter((finding) => finding.iteration === Number(iteration['number'])).map(({ iteration: _iteration, ...finding }) => finding),
       })),
       calls,

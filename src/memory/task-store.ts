@@ -18,7 +18,7 @@ export interface IterationRecord {
   /** The memories recalled into this iteration's context, with their fused scores. */
   recalled?: Array<{ id: number; score: number }>;
   /** The executor's tool calls, one line each (already redacted). */
-  toolCalls?: Array<{ tool: string; summary: string; isError: boolean }>;
+  toolCalls?: Array<{ tool: string; summary: string; isError: boolean; durationMs?: number }>;
 }
 
 export interface TaskOutcome {

@@ -53,7 +53,7 @@ export function renderHistoryDetail(task: TaskDetail): string {
     const steps = (iteration.plan as { steps?: unknown[] } | undefined)?.steps ?? [];
     if (steps.length) lines.push('  plan:', ...steps.map((step, index) => `    ${index + 1}. ${step === TASK_STEP ? '(the task itself)' : oneLine(String(step), 200)}`));
     if (iteration.recalled.length) lines.push(`  recalled memories: ${iteration.recalled.map((hit) => hit.id).join(', ')}`);
-    if (iteration.toolCalls.length) lines.push(`  tool calls (${iteration.toolCalls.length}):`, ...iteration.toolCalls.map((call) => `    ${call.summary}`));
+    if (iteration.toolCalls.length) lines.push(`  tool calls (${iteration.toolCalls.length}):`, ...iteration.toolCalls.map((call) => `    ${call.summary}${call.durationMs !== undefined ? ` · ${formatToolTime(call.durationMs)}` : ''}`));
     for (const finding of iteration.findings) {
       lines.push(`  [${finding.severity}]${finding.dimension ? ` (${finding.dimension})` : ''} ${finding.message}${finding.fix ? ` — fix: ${finding.fix}` : ''}`);
     }
@@ -73,4 +73,9 @@ export function renderHistoryDetail(task: TaskDetail): string {
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/** A tool call's time: milliseconds under a second, else seconds with one decimal. */
+function formatToolTime(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -69,14 +69,14 @@ describe('openkoi history <id>: one task whole', () => {
     expect(text).toContain('[important]');
     expect(text).toContain('The summary omits the second paragraph — fix: Cover every paragraph');
     expect(text).toContain('tool calls (1):');
-    expect(text).toContain('    read notes.txt');
+    expect(text).toMatch(/^ {4}read notes\.txt · \d+ ms$/m);
     expect(text).toMatch(/executor openai\/gpt-4\.1: ok/);
     expect(text).toMatch(/cost\s+\$\d+\.\d{4}/);
     const json = JSON.parse((await runOpenkoi(['history', entry!.id, '--json'], environment)).stdout) as {
       iterationDetails: Array<{ toolCalls: Array<{ tool: string; summary: string; isError: boolean }>; findings: Array<{ message: string }> }>;
       calls: unknown[];
     };
-    expect(json.iterationDetails[0]!.toolCalls).toEqual([{ tool: 'read', summary: 'read notes.txt', isError: false }]);
+    expect(json.iterationDetails[0]!.toolCalls).toEqual([{ tool: 'read', summary: 'read notes.txt', isError: false, durationMs: expect.any(Number) }]);
     expect(json.iterationDetails[0]!.findings.map((finding) => finding.message)).toEqual(['The summary omits the second paragraph']);
     expect(json.calls.length).toBeGreaterThanOrEqual(6);
   });
