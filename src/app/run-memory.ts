@@ -12,14 +12,15 @@ import { resolveProviderEntries } from '../providers/resolve-provider-entries.js
 import { createGateway } from '../routing/create-gateway.js';
 import { resolveEmbedderChain } from '../routing/embedder-chain.js';
 import { PoolWithOfflineEmbedder } from '../routing/pool-with-offline-embedder.js';
-import { renderMemory, renderMemoryList, renderMemoryStats, renderSearchHits } from '../ui/render-memory.js';
+import { renderIndexRefresh, renderMemory, renderMemoryList, renderMemoryStats, renderSearchHits } from '../ui/render-memory.js';
 import { UsageRecorder } from '../usage/usage-recorder.js';
 import { EXIT } from './exit-codes.js';
 import { parseNumberFlag } from './parse-number-flag.js';
+import { startMemoryIndexing } from './start-memory-indexing.js';
 import { decideWorkspaceTrust, untrustedWorkspaceWarning } from './resolve-workspace-trust.js';
 import { loadConfigSchema } from '../config/config-schema-registry.js';
 
-export const MEMORY_ACTIONS = ['list', 'search', 'show', 'add', 'forget', 'stats'] as const;
+export const MEMORY_ACTIONS = ['list', 'search', 'show', 'add', 'forget', 'stats', 'index'] as const;
 
 export interface RunMemoryInput {
   action: string | undefined;
@@ -37,7 +38,7 @@ export interface RunMemoryInput {
 
 class UsageError extends Error {}
 
-/** `openkoi memory list|search|show|add|forget|stats`: returns the exit code. */
+/** `openkoi memory list|search|show|add|forget|stats|index`: returns the exit code. */
 export async function runMemory(input: RunMemoryInput): Promise<number> {
   // loadConfig validates with zod, which this command loads up front (only status may skip it).
   await loadConfigSchema();
@@ -85,7 +86,13 @@ export async function runMemory(input: RunMemoryInput): Promise<number> {
       });
       embedder = new GatewayEmbedder(gateway);
     }
-    const memory = new SemanticMemory({ database, ...(embedder ? { embedder } : {}) });
+    // A search of a large memory whose index file is missing or behind starts writing it in the
+    // background; `index` writes it here and now.
+    const memory = new SemanticMemory({
+      database,
+      ...(embedder ? { embedder } : {}),
+      ...(action === 'search' ? { vectorIndex: { onStale: () => void startMemoryIndexing(environment) } } : {}),
+    });
 
     switch (action) {
       case 'list': {
@@ -103,6 +110,11 @@ export async function runMemory(input: RunMemoryInput): Promise<number> {
         if (!memory.forget(id!)) throw new NotFound(id!);
         write({ forgotten: id }, () => `Forgot memory ${id}.\n`);
         return EXIT.ok;
+      }
+      case 'index': {
+        const spaces = memory.refreshApproximateIndexes();
+        write(spaces, () => renderIndexRefresh(spaces));
+        return spaces.some((space) => space.result === 'busy') ? EXIT.failed : EXIT.ok;
       }
       case 'stats': {
         const stats = memory.stats();

@@ -45,6 +45,7 @@ import { resolveEmbedderChain, withoutEmbedder } from '../routing/embedder-chain
 import { PoolWithOfflineEmbedder } from '../routing/pool-with-offline-embedder.js';
 import { TaskMemory } from './task-memory.js';
 import { buildToolSetup, choosePermissionMode, type ToolSetup } from './build-tool-runner.js';
+import { startMemoryIndexing } from './start-memory-indexing.js';
 import { extraToolsProvider, startRunMcpServers } from './start-run-mcp-servers.js';
 import type { McpServers } from '../tools/mcp/mcp-servers.js';
 import type { AskPermission, PermissionMode } from '../tools/permission-mode.js';
@@ -256,6 +257,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
         taskId,
         ...(config.memory?.recall_tokens !== undefined ? { recallTokens: config.memory.recall_tokens } : {}),
         report: (text) => progress.line('memory', text),
+        startIndexing: () => startMemoryIndexing(environment),
       });
     }
     const recalled = await taskMemory?.recallFor(input.task, input.signal);

@@ -15,6 +15,11 @@ export interface TaskMemoryOptions {
   report: (text: string) => void;
   knownSecrets?: ReadonlyArray<string | undefined>;
   now?: () => number;
+  /**
+   * A large memory's approximate index is missing or behind: start writing it elsewhere (this run
+   * searches exactly meanwhile). Returns whether it was started.
+   */
+  startIndexing?: () => boolean;
 }
 
 // The query is the task's head: a 12 MB piped log says nothing more to BM25 or the embedder than its first lines.
@@ -40,6 +45,15 @@ export class TaskMemory {
       embedder: options.embedder,
       ...(options.knownSecrets ? { knownSecrets: options.knownSecrets } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.startIndexing
+        ? {
+            vectorIndex: {
+              onStale: () => {
+                if (options.startIndexing!()) options.report('building the search index of a large memory in the background (exact search until it is ready)');
+              },
+            },
+          }
+        : {}),
     });
   }
 

@@ -1,11 +1,12 @@
 import { Args, Command, Flags } from '@oclif/core';
 
 export default class Memory extends Command {
-  static override summary = 'What openkoi remembers: list, search, show, add, forget, stats.';
+  static override summary = 'What openkoi remembers: list, search, show, add, forget, stats, index.';
   static override description =
     'openkoi learns from each task and recalls the relevant memories into the next one. ' +
     '`search` prints the fused score and which half (text, vector) found each memory; `add` tells openkoi a standing fact. ' +
-    'Works offline: with no vendor key, an offline embedder is used.';
+    'Works offline: with no vendor key, an offline embedder is used. ' +
+    '`index` writes the approximate search index of a memory of 20,000 or more vectors (openkoi also starts it in the background when a search finds it missing or behind).';
   static override examples = [
     '<%= config.bin %> memory list',
     '<%= config.bin %> memory search "package manager"',
@@ -13,10 +14,11 @@ export default class Memory extends Command {
     '<%= config.bin %> memory show 12',
     '<%= config.bin %> memory forget 12',
     '<%= config.bin %> memory stats --json',
+    '<%= config.bin %> memory index',
   ];
   static override strict = false;
   static override args = {
-    action: Args.string({ description: 'list | search | show | add | forget | stats' }),
+    action: Args.string({ description: 'list | search | show | add | forget | stats | index' }),
   };
   static override flags = {
     kind: Flags.string({ description: 'With add: learning, anti-pattern, fact (default) or task-summary; with list: only this kind.', helpValue: 'KIND' }),

@@ -64,12 +64,28 @@ export interface ApproximateSearch {
 export class ApproximateVectorIndex {
   private opened: { file: string; index: UsearchIndex } | undefined;
 
+  /**
+   * `writeInline` false: a search never builds or updates the file (at 100k vectors a build takes
+   * minutes); it answers undefined instead, so the caller scans exactly and has `refresh()` run
+   * elsewhere (openkoi starts `openkoi memory index` in the background).
+   */
   constructor(
     private readonly database: Database,
     private readonly space: EmbeddingSpace,
     private readonly recordPath: string,
     private readonly Index: UsearchIndexConstructor,
+    private readonly writeInline = true,
   ) {}
+
+  /** Builds or updates the file now if it needs it (under the lock); 'busy' when another process holds the lock. */
+  refresh(): 'built' | 'updated' | 'current' | 'busy' {
+    const record = this.usableRecord();
+    const state = record ? this.compare(record) : undefined;
+    if (record && state && state.newer.length + record.dirty.length <= MAX_PENDING && state.deleted <= MAX_DELETED) return 'current';
+    const written = this.whileLocked(() => (record && state ? this.update(record) : this.build()));
+    if (!written) return 'busy';
+    return record && state ? 'updated' : 'built';
+  }
 
   /** usearch, or undefined where it cannot load (not installed, no build for this platform). */
   static loadLibrary(): UsearchIndexConstructor | undefined {
@@ -98,13 +114,18 @@ export class ApproximateVectorIndex {
     if (record) removeIndex(recordPath, record);
   }
 
-  /** The k nearest, or undefined while another process writes the file (the caller scans exactly). */
+  /**
+   * The k nearest, or undefined (the caller scans exactly) while another process writes the file,
+   * or when the file needs writing and writes are not inline.
+   */
   nearest(vector: Float32Array, k: number): ApproximateSearch | undefined {
     let record = this.usableRecord();
     let file: ApproximateSearch['file'] = 'used';
     let state = record ? this.compare(record) : undefined;
     if (record && !state) record = undefined; // the counts do not add up: the file is not what the record says
-    if (record && state && (state.newer.length + record.dirty.length > MAX_PENDING || state.deleted > MAX_DELETED)) {
+    const needsUpdate = record !== undefined && state !== undefined && (state.newer.length + record.dirty.length > MAX_PENDING || state.deleted > MAX_DELETED);
+    if (!this.writeInline && (needsUpdate || !record || !state)) return undefined;
+    if (record && state && needsUpdate) {
       const current = record;
       record = this.whileLocked(() => this.update(current));
       if (!record) return undefined;

@@ -6,7 +6,7 @@ import { fuseRankings, type FoundBy } from './fuse-rankings.js';
 import { PRUNE_FLOOR } from './memory-decay.js';
 import { MemoryStore, type Memory, type NewMemory } from './memory-store.js';
 import type { TextEmbedder } from './text-embedder.js';
-import { VectorIndex, type EmbeddingSpace } from './vector-index.js';
+import { VectorIndex, type ApproximateRefresh, type EmbeddingSpace, type VectorIndexOptions } from './vector-index.js';
 
 /** Cosine distance at or under which a new memory is the same lesson as an old one (similarity ≥ 0.88). */
 export const DUPLICATE_DISTANCE = 0.12;
@@ -53,6 +53,8 @@ export interface SemanticMemoryOptions {
   now?: () => number;
   /** Known secret values (API keys in use) masked besides the shapes redactSecrets knows. */
   knownSecrets?: ReadonlyArray<string | undefined>;
+  /** How large spaces are searched (the approximate index, and who writes its file). */
+  vectorIndex?: VectorIndexOptions;
 }
 
 /** A rough token count (≈ 4 characters each) for the recall budget; the vendors' tokenizers differ anyway. */
@@ -78,7 +80,7 @@ export class SemanticMemory {
 
   /** sqlite-vec is loaded on the first use of vectors, not when memory is merely listed. */
   private get index(): VectorIndex {
-    this.vectorIndex ??= new VectorIndex(this.options.database, this.now);
+    this.vectorIndex ??= new VectorIndex(this.options.database, this.now, this.options.vectorIndex);
     return this.vectorIndex;
   }
 
@@ -232,6 +234,17 @@ export class SemanticMemory {
       cachedEmbeddings: this.cache.count(),
       spaces: hasSpaces ? this.index.spaces().map((space) => ({ model: space.model, dimension: space.dimension, vectors: this.index.countVectors(space) })) : [],
     };
+  }
+
+  /** Writes the approximate index file of every large space now (`openkoi memory index`). */
+  refreshApproximateIndexes(): Array<{ model: string; dimension: number; vectors: number; result: ApproximateRefresh; seconds: number }> {
+    const hasSpaces = this.options.database.prepare('SELECT 1 FROM embedding_spaces LIMIT 1').get() !== undefined;
+    if (!hasSpaces) return [];
+    return this.index.spaces().map((space) => {
+      const startedAt = performance.now();
+      const result = this.index.refreshApproximate(space);
+      return { model: space.model, dimension: space.dimension, vectors: this.index.countVectors(space), result, seconds: (performance.now() - startedAt) / 1000 };
+    });
   }
 
   /** One text's vector and its space: from the cache under the preferred model, else the embedder. */

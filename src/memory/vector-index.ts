@@ -17,7 +17,17 @@ export interface VectorIndexOptions {
    * 100k (docs/benchmarks.md, memory). Tests lower it. Infinity switches the index off.
    */
   approximateFrom?: number;
+  /**
+   * Given: a search never builds or updates the index file itself (minutes at 100k vectors); when
+   * the file is missing or behind, the search is exact and this is called, once per space, so the
+   * file can be written elsewhere (the app starts `openkoi memory index` in the background).
+   * Absent: the search writes the file itself (tests, benches).
+   */
+  onStale?: (space: EmbeddingSpace) => void;
 }
+
+/** What `refreshApproximate` did for a space. */
+export type ApproximateRefresh = 'built' | 'updated' | 'current' | 'busy' | 'small' | 'unavailable';
 
 /** Below this, exact vec0 KNN is within the 15 ms recall target (docs/benchmarks.md, memory). */
 export const APPROXIMATE_FROM = 20_000;
@@ -31,6 +41,8 @@ export const APPROXIMATE_FROM = 20_000;
  */
 export class VectorIndex {
   private readonly approximateFrom: number;
+  private readonly onStale: ((space: EmbeddingSpace) => void) | undefined;
+  private readonly staleReported = new Set<number>();
   private readonly approximate = new Map<number, ApproximateVectorIndex>();
   /** How the last `nearest` answered: tests and the bench check that the index was used. */
   lastSearch: { method: 'exact' } | { method: 'approximate'; file: 'used' | 'built' | 'updated' } | undefined;
@@ -42,6 +54,16 @@ export class VectorIndex {
   ) {
     loadVectorExtension(database);
     this.approximateFrom = options.approximateFrom ?? APPROXIMATE_FROM;
+    this.onStale = options.onStale;
+  }
+
+  /** Brings a large space's index file up to its table now (what `openkoi memory index` runs). */
+  refreshApproximate(space: EmbeddingSpace): ApproximateRefresh {
+    if (!Number.isFinite(this.approximateFrom) || this.countVectors(space) < this.approximateFrom) return 'small';
+    const recordPath = this.recordPath(space);
+    const Index = recordPath ? ApproximateVectorIndex.loadLibrary() : undefined;
+    if (!recordPath || !Index) return 'unavailable';
+    return new ApproximateVectorIndex(this.database, space, recordPath, Index).refresh();
   }
 
   /** The space of a model and dimension, created (with its vec0 table) on first use. */
@@ -95,6 +117,10 @@ export class VectorIndex {
           this.lastSearch = { method: 'approximate', file: found.file };
           return found.hits;
         }
+        if (this.onStale && !this.staleReported.has(space.id)) {
+          this.staleReported.add(space.id);
+          this.onStale(space);
+        }
       } catch {
         // A damaged or unwritable index file never costs a recall: the exact scan answers, and
         // the record goes so that the next search builds the file afresh.
@@ -125,7 +151,7 @@ export class VectorIndex {
     if (!index) {
       const Index = ApproximateVectorIndex.loadLibrary();
       if (!Index) return undefined;
-      index = new ApproximateVectorIndex(this.database, space, recordPath, Index);
+      index = new ApproximateVectorIndex(this.database, space, recordPath, Index, this.onStale === undefined);
       this.approximate.set(space.id, index);
     }
     return index;

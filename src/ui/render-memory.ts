@@ -52,3 +52,17 @@ export function renderMemoryStats(stats: { memories: number; byKind: Record<stri
   const spaces = stats.spaces.map((space) => `  ${space.model} (${space.dimension} dimensions): ${space.vectors} vectors`).join('\n');
   return [`memories           ${stats.memories}${kinds ? ` (${kinds})` : ''}`, `cached embeddings  ${stats.cachedEmbeddings}`, `vector spaces${spaces ? `\n${spaces}` : '      none'}`].join('\n') + '\n';
 }
+
+/** What `openkoi memory index` did, one line per embedding space. */
+export function renderIndexRefresh(spaces: ReadonlyArray<{ model: string; dimension: number; vectors: number; result: string; seconds: number }>): string {
+  if (spaces.length === 0) return 'No memory has a vector yet: nothing to index.\n';
+  const said: Record<string, (seconds: string) => string> = {
+    built: (seconds) => `index built in ${seconds} s`,
+    updated: (seconds) => `index updated in ${seconds} s`,
+    current: () => 'index up to date',
+    busy: () => 'another process is writing the index; try again when it is done',
+    small: () => 'exact search (small enough; the index starts at 20,000 vectors)',
+    unavailable: () => 'exact search (usearch cannot load on this platform)',
+  };
+  return spaces.map((space) => `${space.model} (${space.dimension}-d, ${space.vectors} vectors): ${said[space.result]?.(space.seconds.toFixed(1)) ?? space.result}\n`).join('');
+}

@@ -56,15 +56,20 @@ function setUp(count: number): { database: Database; index: VectorIndex; exact: 
 const ids = (hits: Array<{ id: number }>) => hits.map((hit) => hit.id);
 
 describe('recall over a large memory uses an index file and finds what an exact scan finds', () => {
-  it('gives the same top 10 as exact KNN above the threshold, from a file beside openkoi.db', () => {
+  it('finds what exact KNN finds above the threshold (recall@10 ≥ 0.95), from a file beside openkoi.db', () => {
     const { index, exact, space, home } = setUp(3000);
     const queries = corpus(20, 99);
+    let found = 0;
     for (const query of queries) {
       const approximate = index.nearest(space, query, 10);
       expect(index.lastSearch?.method).toBe('approximate');
-      expect(ids(approximate)).toEqual(ids(exact.nearest(space, query, 10)));
-      expect(approximate[0]!.distance).toBeCloseTo(exact.nearest(space, query, 1)[0]!.distance, 4);
+      // An approximate index (its graph built on several threads) may swap near-ties; what it
+      // finds is measured as recall, the issue's own measure, not required to be the exact list.
+      const truth = new Set(ids(exact.nearest(space, query, 10)));
+      found += ids(approximate).filter((id) => truth.has(id)).length;
+      expect(approximate.map((hit) => hit.distance)).toEqual([...approximate.map((hit) => hit.distance)].sort((a, b) => a - b));
     }
+    expect(found / (queries.length * 10)).toBeGreaterThanOrEqual(0.95);
     const record = JSON.parse(readFileSync(join(home, `openkoi.db.vectors-${space.id}.json`), 'utf8')) as { rows: number; maxRowid: number; file: string };
     expect(record).toMatchObject({ rows: 3000, maxRowid: 3000 });
     expect(existsSync(join(home, record.file))).toBe(true);
@@ -185,5 +190,30 @@ describe('a forgotten memory never comes back through the index', () => {
     expect(index.lastSearch).toEqual({ method: 'approximate', file: 'updated' });
     expect(Math.min(...ids(hits))).toBeGreaterThan(300);
     expect(ids(hits)).toEqual(ids(exact.nearest(space, vectors[5]!, 10)));
+  });
+});
+
+describe('in openkoi runs the index file is written outside the search (onStale)', () => {
+  it('a search never builds the file: it scans exactly and reports the space once; refreshApproximate builds it, then searches use it', () => {
+    const { database, space, vectors, home } = setUp(THRESHOLD + 100);
+    const stale: number[] = [];
+    const deferred = new VectorIndex(database, Date.now, { approximateFrom: THRESHOLD, onStale: (found) => stale.push(found.id) });
+    const recordPath = join(home, `openkoi.db.vectors-${space.id}.json`);
+
+    expect(ids(deferred.nearest(space, vectors[5]!, 1))).toEqual([6]);
+    expect(deferred.lastSearch).toEqual({ method: 'exact' });
+    deferred.nearest(space, vectors[6]!, 1);
+    expect(stale).toEqual([space.id]);
+    expect(existsSync(recordPath)).toBe(false);
+
+    expect(deferred.refreshApproximate(space)).toBe('built');
+    expect(deferred.refreshApproximate(space)).toBe('current');
+    expect(ids(deferred.nearest(space, vectors[7]!, 1))).toEqual([8]);
+    expect(deferred.lastSearch).toEqual({ method: 'approximate', file: 'used' });
+  });
+
+  it('refreshApproximate leaves a small space to the exact scan', () => {
+    const { index, space } = setUp(THRESHOLD - 1);
+    expect(index.refreshApproximate(space)).toBe('small');
   });
 });
