@@ -72,7 +72,8 @@ describe('openkoi memory index', () => {
     const answer = JSON.parse(search.stdout) as { vectors: { state: string }; hits: unknown[] };
     expect(answer.vectors.state).toBe('used');
     expect(answer.hits).toHaveLength(10);
-    await waitFor(() => existsSync(record), 'the background index');
+    // Written and released: the record appears just before the writer lets go of its lock.
+    await waitFor(() => existsSync(record) && !existsSync(`${record}.lock`), 'the background index');
 
     const check = await runOpenkoi(['memory', 'index'], environment, { timeoutMs: 60_000 });
     expect(check.code, check.stderr).toBe(0);
