@@ -34,6 +34,28 @@ if (process.argv[2] === 'child') {
   process.exit(0);
 }
 
+if (process.argv[2] === 'warm') {
+  // One process, as a long run or `openkoi serve` recalls: the first query opens the file, the rest are timed.
+  const [, , , method, queryFile, k, count] = process.argv;
+  const bytes = readFileSync(queryFile);
+  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const { openDatabase, VectorIndex } = await import(bundle);
+  const database = openDatabase(databasePath);
+  const index = new VectorIndex(database, Date.now, method === 'exact' ? { approximateFrom: Infinity } : {});
+  const space = index.space('offline/use-512', D);
+  const times = [];
+  const found = [];
+  for (let q = 0; q < Number(count); q++) {
+    const query = Float32Array.from(all.subarray(q * D, (q + 1) * D));
+    const start = performance.now();
+    const hits = index.nearest(space, query, Number(k));
+    times.push(performance.now() - start);
+    found.push(hits.map((hit) => hit.id));
+  }
+  process.stdout.write(JSON.stringify({ times: times.slice(1), found, last: index.lastSearch }));
+  process.exit(0);
+}
+
 const { cachedVectors } = await import('./real-embeddings.mjs');
 const size = Number(process.env.N ?? 100000), Q = Number(process.env.Q ?? 30);
 const ks = (process.env.K ?? '10,50').split(',').map(Number);
@@ -95,3 +117,16 @@ for (const [name, r] of Object.entries(results)) {
 }
 const files = readdirSync(directory).filter((file) => file.endsWith('.usearch'));
 for (const file of files) console.log(`index file ${file}: ${(statSync(join(directory, file)).size / 1e6).toFixed(1)} MB`);
+
+// In one warm process (the issue's "in process" figure): p50 / p99 of nearest() after the first query.
+writeFileSync(join(directory, 'queries.f32'), values.subarray(100000 * D, (100000 + Q) * D));
+const warm = {};
+for (const method of ['exact', 'approximate']) {
+  const child = spawnSync(process.execPath, [here, 'warm', method, join(directory, 'queries.f32'), '10', String(Q)], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (child.status !== 0) throw new Error(child.stderr);
+  warm[method] = JSON.parse(child.stdout);
+}
+let warmFound = 0;
+warm.approximate.found.forEach((ids, q) => { const exact = new Set(warm.exact.found[q]); warmFound += ids.filter((id) => exact.has(id)).length; });
+for (const method of ['exact', 'approximate']) console.log(`warm process, ${method} k=10: nearest() p50 ${pct(warm[method].times, 0.5).toFixed(1)} ms, p99 ${pct(warm[method].times, 0.99).toFixed(1)} ms (${warm[method].last?.method})`);
+console.log(`warm recall@10 vs exact: ${(warmFound / (Q * 10)).toFixed(3)} (load ${load()})`);
