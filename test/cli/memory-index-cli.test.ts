@@ -1,7 +1,7 @@
 // A large memory (20,000 vectors and more) is searched through an approximate index file beside
 // openkoi.db. A search that finds the file missing starts `openkoi memory index` in the background
 // and answers by exact search meanwhile; `openkoi memory index` writes or checks it in the foreground.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -28,12 +28,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt++) {
+/** Polls for up to 150 s: on a loaded CI box the background build of 20,001 vectors has taken over a minute. */
+async function waitFor(check: () => boolean, what: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 1500; attempt++) {
     if (check()) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what()}`);
 }
 
 describe('openkoi memory index', () => {
@@ -73,10 +74,16 @@ describe('openkoi memory index', () => {
     expect(answer.vectors.state).toBe('used');
     expect(answer.hits).toHaveLength(10);
     // Written and released: the record appears just before the writer lets go of its lock.
-    await waitFor(() => existsSync(record) && !existsSync(`${record}.lock`), 'the background index');
+    const log = join(home, '.openkoi', 'memory-index.log');
+    await waitFor(
+      () => existsSync(record) && !existsSync(`${record}.lock`),
+      () => `the background index (lock ${existsSync(`${record}.lock`) ? 'held' : 'free'}; its log: ${existsSync(log) ? readFileSync(log, 'utf8') : 'none'})`,
+    );
+    // The background process said what it did in its log.
+    await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').includes('index built'), () => `its log line (${existsSync(log) ? readFileSync(log, 'utf8') : 'no log'})`);
 
     const check = await runOpenkoi(['memory', 'index'], environment, { timeoutMs: 60_000 });
     expect(check.code, check.stderr).toBe(0);
     expect(check.stdout).toMatch(new RegExp(`\\(${space!.dimension}-d, ${APPROXIMATE_FROM + 1} vectors\\): index up to date`));
-  }, 120_000);
+  }, 200_000);
 });
