@@ -171,11 +171,14 @@ function recordingToolCalls(tools: ToolRunner, iteration: OpenIteration): ToolRu
   return {
     definitions: () => tools.definitions(),
     async run(call, signal) {
-      const startedAt = performance.now();
       const outcome = await tools.run(call, signal);
-      const durationMs = Math.round(performance.now() - startedAt);
       // A command line may carry a token: the stored line goes through the same redaction as errors.
-      calls.push({ tool: call.toolName, summary: redactSecrets(outcome.summary ?? call.toolName), isError: outcome.isError, durationMs });
+      calls.push({
+        tool: call.toolName,
+        summary: redactSecrets(outcome.summary ?? call.toolName),
+        isError: outcome.isError,
+        ...(outcome.durationMs !== undefined ? { durationMs: Math.round(outcome.durationMs * 10) / 10 } : {}),
+      });
       return outcome;
     },
   };

@@ -6,6 +6,8 @@ export interface ToolOutcome {
   isError: boolean;
   /** The call in one line, as the progress line shows it (`edit src/a.ts (+3 −1)`); kept in the history. */
   summary?: string;
+  /** The tool's own run time (not the checks around it, nor a permission question); absent when it did not run. */
+  durationMs?: number;
 }
 
 /** One tool call of an iteration, as `openkoi history` shows it. */
@@ -13,7 +15,7 @@ export interface ToolCallRecord {
   tool: string;
   summary: string;
   isError: boolean;
-  /** From the call to its result, in whole milliseconds (a permission question included). */
+  /** The tool's own run time in milliseconds, to 0.1 ms (absent: it did not run — refused, unknown, bad arguments). */
   durationMs?: number;
 }
 

@@ -141,10 +141,12 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
           options.onProgress?.(`${call.toolName} → refused`);
           return { output: refusal, isError: true, summary: `${call.toolName} → refused` };
         }
+        const startedAt = performance.now();
         const result = await tool.run(args, { workspace: options.workspace, ...(signal ? { signal } : {}) });
+        const durationMs = performance.now() - startedAt;
         const summary = result.summary ?? `${call.toolName}${result.isError ? ' → error' : ''}`;
         options.onProgress?.(summary);
-        return { output: result.output, isError: result.isError, summary };
+        return { output: result.output, isError: result.isError, summary, durationMs };
       } catch (error) {
         const message = error instanceof ToolInputError ? error.message : `failed: ${(error as Error).message}`;
         options.onProgress?.(`${call.toolName} → error`);

@@ -75,7 +75,7 @@ export function renderHistoryDetail(task: TaskDetail): string {
   return lines.join('\n') + '\n';
 }
 
-/** A tool call's time: milliseconds under a second, else seconds with one decimal. */
+/** A tool call's time: whole milliseconds under a second, else seconds with one decimal. */
 function formatToolTime(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
