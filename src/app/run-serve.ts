@@ -4,7 +4,7 @@ import { loadConfig } from '../config/load-config.js';
 import { databasePath, openkoiHome } from '../config/paths.js';
 import { cacheCatalogPricesIn } from '../usage/find-model-price.js';
 import { createCredentialFinder, discoveryContext } from '../auth/discover-credentials.js';
-import { batchUsageWrites } from '../gateway/batch-usage-writes.js';
+import { batchUsageWrites } from '../usage/batch-usage-writes.js';
 import { ChainRouter } from '../gateway/chain-router.js';
 import { GatewayServer } from '../gateway/gateway-server.js';
 import { clientEnvironmentLines, gatewayLimitsFromConfig, isLoopbackHost } from '../gateway/gateway-settings.js';

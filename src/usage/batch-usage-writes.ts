@@ -9,8 +9,9 @@ export interface BatchedRecorder {
 
 /**
  * Usage rows written together, once per turn of the event loop, in one transaction: under load
- * a commit per request is most of what recording costs, and the reply need not wait for it.
- * A row lands a tick after its attempt ends; budgets read it from the next request on.
+ * a commit per request is most of what recording costs, and the gateway's reply need not wait for
+ * it. A row lands a tick after its attempt ends (budgets read it from the next request on);
+ * `flush()` before the database closes writes what is still pending.
  */
 export function batchUsageWrites(database: Database, write: (attempt: AttemptRecord, source: string) => void): BatchedRecorder {
   const pending: Array<[AttemptRecord, string]> = [];
@@ -18,7 +19,14 @@ export function batchUsageWrites(database: Database, write: (attempt: AttemptRec
     for (const [attempt, source] of pending.splice(0)) write(attempt, source);
   });
   const flush = (): void => {
-    if (pending.length > 0) writeAll();
+    if (pending.length === 0) return;
+    try {
+      writeAll();
+    } catch {
+      // The transaction could not even begin (the database busy past its timeout, or closed): as
+      // with one row (UsageRecorder.write), losing usage rows must not crash a run or the server.
+      pending.length = 0;
+    }
   };
   return {
     record(attempt, source) {
