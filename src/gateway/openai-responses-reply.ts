@@ -269,7 +269,8 @@ export class ResponsesEventSink implements ReplySink {
     this.closeMessage();
     this.openReasoning = { reasoningId, id: randomId('rs_'), index: this.output.length, text: '', provider };
     this.reasoningSent.add(reasoningId);
-    const item = reasoningItem(this.openReasoning.id, '', provider, {}, { ...this.tools, includeReasoningContent: false });
+    // The opaque content comes with the item's end, once the vendor's proof is known.
+    const item = reasoningItem(this.openReasoning.id, '', '', {}, this.tools);
     this.output.push(item);
     this.event('response.output_item.added', { output_index: this.openReasoning.index, item });
   }

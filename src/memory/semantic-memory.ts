@@ -168,14 +168,14 @@ export class SemanticMemory {
 
   forget(id: number): boolean {
     const deleted = this.store.delete(id);
-    if (deleted && this.options.database.prepare("SELECT 1 FROM embedding_spaces LIMIT 1").get()) this.index.deleteMemories([id]);
+    if (deleted && this.hasSpaces()) this.index.deleteMemories([id]);
     return deleted;
   }
 
   /** Deletes memories whose decayed confidence fell below the floor. */
   prune(floor = PRUNE_FLOOR): number[] {
     const pruned = this.store.prune(floor);
-    if (pruned.length > 0 && this.options.database.prepare("SELECT 1 FROM embedding_spaces LIMIT 1").get()) this.index.deleteMemories(pruned);
+    if (pruned.length > 0 && this.hasSpaces()) this.index.deleteMemories(pruned);
     return pruned;
   }
 
@@ -227,19 +227,22 @@ export class SemanticMemory {
   }
 
   stats(): { memories: number; byKind: Record<string, number>; cachedEmbeddings: number; spaces: Array<{ model: string; dimension: number; vectors: number }> } {
-    const hasSpaces = this.options.database.prepare('SELECT 1 FROM embedding_spaces LIMIT 1').get() !== undefined;
     return {
       memories: this.store.count(),
       byKind: this.store.countByKind(),
       cachedEmbeddings: this.cache.count(),
-      spaces: hasSpaces ? this.index.spaces().map((space) => ({ model: space.model, dimension: space.dimension, vectors: this.index.countVectors(space) })) : [],
+      spaces: this.hasSpaces() ? this.index.spaces().map((space) => ({ model: space.model, dimension: space.dimension, vectors: this.index.countVectors(space) })) : [],
     };
+  }
+
+  /** Whether any vector space exists: asked without loading sqlite-vec (listing memories never needs it). */
+  private hasSpaces(): boolean {
+    return this.options.database.prepare('SELECT 1 FROM embedding_spaces LIMIT 1').get() !== undefined;
   }
 
   /** Writes the approximate index file of every large space now (`openkoi memory index`). */
   refreshApproximateIndexes(): Array<{ model: string; dimension: number; vectors: number; result: ApproximateRefresh; seconds: number }> {
-    const hasSpaces = this.options.database.prepare('SELECT 1 FROM embedding_spaces LIMIT 1').get() !== undefined;
-    if (!hasSpaces) return [];
+    if (!this.hasSpaces()) return [];
     return this.index.spaces().map((space) => {
       const startedAt = performance.now();
       const result = this.index.refreshApproximate(space);

@@ -10,6 +10,7 @@ import type { AskPermission, PermissionMode } from './permission-mode.js';
 import type { Tool } from './tool.js';
 import { ToolInputError } from './tool-input-error.js';
 import { splitShellCommand } from './split-shell-command.js';
+import { compareCodePoints } from '../model/compare-code-points.js';
 
 export interface ToolRegistryOptions {
   builtins: Tool[];
@@ -41,7 +42,7 @@ export function alwaysPrefix(tool: string, subject: string | undefined): string 
   return slash === -1 ? '' : subject.slice(0, slash + 1);
 }
 
-const byToolName = (a: Tool, b: Tool) => (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0);
+const byToolName = (a: Tool, b: Tool) => compareCodePoints(a.definition.name, b.definition.name);
 
 interface OfferedTools {
   byName: Map<string, Tool>;
@@ -58,7 +59,6 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
   const builtins = new Map<string, Tool>();
   for (const tool of options.builtins) if (!builtins.has(tool.definition.name)) builtins.set(tool.definition.name, tool);
   const offer = (tool: Tool) => options.mode !== 'read' || tool.readOnly;
-  const builtinOffered = [...builtins.values()].filter(offer);
   let lastExtra: Tool[] | undefined;
   let current: OfferedTools | undefined;
   /** The tools of this moment; recomputed only when the extra source hands out a new list. */
@@ -70,7 +70,7 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
     const byName = new Map(builtins);
     for (const tool of extra) if (!byName.has(tool.definition.name)) byName.set(tool.definition.name, tool);
     // read mode offers only read-only tools; sorted by name so the cached prefix stays byte-identical.
-    const offered = extra.length === 0 ? [...builtinOffered].sort(byToolName) : [...byName.values()].filter(offer).sort(byToolName);
+    const offered = [...byName.values()].filter(offer).sort(byToolName);
     lastExtra = extra;
     current = { byName, offered, offeredNames: new Set(offered.map((tool) => tool.definition.name)), definitions: offered.map((tool) => tool.definition) };
     return current;

@@ -66,13 +66,15 @@ describe('openkoi memory index', () => {
     database.close();
     const record = join(home, '.openkoi', `openkoi.db.vectors-${space!.id}.json`);
 
-    const search = await runOpenkoi(['memory', 'search', 'repository uses pnpm', '--json'], environment, { timeoutMs: 60_000 });
+    const search = await runOpenkoi(['memory', 'search', 'repository uses pnpm', '--limit', '60', '--json'], environment, { timeoutMs: 60_000 });
     expect(search.code, search.stderr).toBe(0);
-    // Answered now, by the exact scan (the fake's 8-d hash vectors are neighbours of everything, so
-    // the vector half fills the top ten; the point here is that the search did not wait for the index).
-    const answer = JSON.parse(search.stdout) as { vectors: { state: string }; hits: unknown[] };
+    // Answered now, without waiting for the index: both halves, the vectors by the exact scan. (The
+    // fake's 8-d hash vectors are near everything, so the 50 vector candidates outrank the one text
+    // hit under the fusion weights: it is found below them, hence --limit 60.)
+    const answer = JSON.parse(search.stdout) as { vectors: { state: string }; hits: Array<{ content: string; foundBy: string[] }> };
     expect(answer.vectors.state).toBe('used');
-    expect(answer.hits).toHaveLength(10);
+    expect(answer.hits.filter((hit) => hit.foundBy.includes('vector')).length).toBeGreaterThanOrEqual(50);
+    expect(answer.hits.find((hit) => hit.content === 'this repository uses pnpm')?.foundBy).toContain('text');
     // Written and released: the record appears just before the writer lets go of its lock.
     const log = join(home, '.openkoi', 'memory-index.log');
     await waitFor(

@@ -1,10 +1,18 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openReasoning, sealReasoning } from '../../src/gateway/reasoning-envelope.js';
+import {
+  CLAUDE_REDACTED,
+  CLAUDE_SIGNATURE,
+  CLAUDE_THINKING,
+  CLAUDE_TURN_SENT_BACK,
+  claudeThinkingThenToolEvents,
+  GEMINI_PARTS_SENT_BACK,
+  GEMINI_THOUGHT,
+  GEMINI_THOUGHT_SIGNATURE,
+  geminiThoughtThenCallEvents,
+} from '../fakes/reasoning-wire-events.js';
 import { GatewayHarness } from './gateway-harness.js';
-
-// Vendor wire payloads below are written from the vendors' documented formats (Anthropic extended
-// thinking events, Gemini thought parts); none is a copied recording.
 
 let gateway: GatewayHarness;
 beforeEach(async () => {
@@ -14,57 +22,21 @@ afterEach(async () => {
   await gateway.stop();
 });
 
-const SIGNATURE = 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds3FR5q+Kz8V3e5iKQ0mBg==';
-const THINKING = 'The user wants README.md; I will read it.\n\n"Quotes", unicode — é, and trailing spaces  ';
-const REDACTED = 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP';
 const tools: Anthropic.Tool[] = [{ name: 'read_file', description: 'Read a file', input_schema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } }];
-
-/** Claude thinking (signed and redacted), then a tool call: Anthropic's streamed events. */
-function anthropicThinkingStream(): unknown[] {
-  const block = (index: number, content_block: unknown) => ({ type: 'content_block_start', index, content_block });
-  const delta = (index: number, value: unknown) => ({ type: 'content_block_delta', index, delta: value });
-  return [
-    { type: 'message_start', message: { id: 'msg_t', type: 'message', role: 'assistant', model: 'claude-sonnet-4-6', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 50, output_tokens: 1 } } },
-    block(0, { type: 'thinking', thinking: '', signature: '' }),
-    delta(0, { type: 'thinking_delta', thinking: THINKING.slice(0, 20) }),
-    delta(0, { type: 'thinking_delta', thinking: THINKING.slice(20) }),
-    delta(0, { type: 'signature_delta', signature: SIGNATURE }),
-    { type: 'content_block_stop', index: 0 },
-    block(1, { type: 'redacted_thinking', data: REDACTED }),
-    { type: 'content_block_stop', index: 1 },
-    block(2, { type: 'tool_use', id: 'toolu_01', name: 'read_file', input: {} }),
-    delta(2, { type: 'input_json_delta', partial_json: '{"path":"README.md"}' }),
-    { type: 'content_block_stop', index: 2 },
-    { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 90 } },
-    { type: 'message_stop' },
-  ];
-}
-
-function geminiThoughtStream(): unknown[] {
-  const candidate = (parts: unknown[], finishReason?: string) => ({
-    candidates: [{ content: { role: 'model', parts }, index: 0, ...(finishReason ? { finishReason } : {}) }],
-    modelVersion: 'gemini-2.5-pro',
-    usageMetadata: { promptTokenCount: 30, candidatesTokenCount: 5, thoughtsTokenCount: 40, totalTokenCount: 75 },
-  });
-  return [
-    candidate([{ text: '**Reading the file**\nI need README.md.', thought: true, thoughtSignature: 'CiQBcsjafThoughtSig==' }]),
-    candidate([{ functionCall: { name: 'read_file', args: { path: 'README.md' } }, thoughtSignature: 'CiQBcsjafCallSig==' }], 'STOP'),
-  ];
-}
 
 describe('Claude Code with extended thinking through openkoi serve to Anthropic', () => {
   it('streamed: thinking and redacted thinking reach the client with their signatures, and go back byte-identical with the tool result', async () => {
-    gateway.fake.script('anthropic.messages', { wire: { events: anthropicThinkingStream() } }, { text: 'It holds the title.' });
+    gateway.fake.script('anthropic.messages', { wire: { events: claudeThinkingThenToolEvents() } }, { text: 'It holds the title.' });
     const thinking = { type: 'enabled' as const, budget_tokens: 2048 };
     const stream = gateway.anthropic().messages.stream({ model: 'anthropic/claude-sonnet-4-6', max_tokens: 4096, thinking, tools, messages: [{ role: 'user', content: 'What is in README.md?' }] });
     const thinkingDeltas: string[] = [];
     stream.on('thinking', (delta) => thinkingDeltas.push(delta));
     const first = await stream.finalMessage();
 
-    expect(thinkingDeltas.join('')).toBe(THINKING);
+    expect(thinkingDeltas.join('')).toBe(CLAUDE_THINKING);
     expect(first.content).toEqual([
-      { type: 'thinking', thinking: THINKING, signature: SIGNATURE },
-      { type: 'redacted_thinking', data: REDACTED },
+      { type: 'thinking', thinking: CLAUDE_THINKING, signature: CLAUDE_SIGNATURE },
+      { type: 'redacted_thinking', data: CLAUDE_REDACTED },
       expect.objectContaining({ type: 'tool_use', id: 'toolu_01', name: 'read_file', input: { path: 'README.md' } }),
     ]);
     expect(first.stop_reason).toBe('tool_use');
@@ -84,14 +56,7 @@ describe('Claude Code with extended thinking through openkoi serve to Anthropic'
     const [toAnthropicFirst, toAnthropicSecond] = gateway.fake.requestsTo('anthropic.messages');
     expect(toAnthropicFirst!.body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
     expect(toAnthropicSecond!.body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
-    expect(toAnthropicSecond!.body.messages[1]).toEqual({
-      role: 'assistant',
-      content: [
-        { type: 'thinking', thinking: THINKING, signature: SIGNATURE },
-        { type: 'redacted_thinking', data: REDACTED },
-        { type: 'tool_use', id: 'toolu_01', name: 'read_file', input: { path: 'README.md' } },
-      ],
-    });
+    expect(toAnthropicSecond!.body.messages[1]).toEqual(CLAUDE_TURN_SENT_BACK);
   });
 
   it('whole: the same blocks in a non-streamed message', async () => {
@@ -103,8 +68,8 @@ describe('Claude Code with extended thinking through openkoi serve to Anthropic'
           role: 'assistant',
           model: 'claude-sonnet-4-6',
           content: [
-            { type: 'thinking', thinking: THINKING, signature: SIGNATURE },
-            { type: 'redacted_thinking', data: REDACTED },
+            { type: 'thinking', thinking: CLAUDE_THINKING, signature: CLAUDE_SIGNATURE },
+            { type: 'redacted_thinking', data: CLAUDE_REDACTED },
             { type: 'text', text: 'Reading it.' },
           ],
           stop_reason: 'end_turn',
@@ -115,8 +80,8 @@ describe('Claude Code with extended thinking through openkoi serve to Anthropic'
     });
     const message = await gateway.anthropic().messages.create({ model: 'anthropic/claude-sonnet-4-6', max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'Hi' }] });
     expect(message.content).toEqual([
-      { type: 'thinking', thinking: THINKING, signature: SIGNATURE },
-      { type: 'redacted_thinking', data: REDACTED },
+      { type: 'thinking', thinking: CLAUDE_THINKING, signature: CLAUDE_SIGNATURE },
+      { type: 'redacted_thinking', data: CLAUDE_REDACTED },
       { type: 'text', text: 'Reading it.' },
     ]);
   });
@@ -134,17 +99,17 @@ describe('Claude Code with extended thinking through openkoi serve to Anthropic'
 
 describe("another vendor's reasoning travels through the client and back to that vendor", () => {
   it('an Anthropic client served by Gemini: thought summaries stream as thinking, and the signed thought returns to Gemini', async () => {
-    gateway.fake.script('google.stream', { wire: { events: geminiThoughtStream() } }, { text: 'It holds the title.' });
+    gateway.fake.script('google.stream', { wire: { events: geminiThoughtThenCallEvents() } }, { text: 'It holds the title.' });
     const first = await gateway
       .anthropic()
       .messages.stream({ model: 'google/gemini-2.5-pro', max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 1024 }, tools, messages: [{ role: 'user', content: 'What is in README.md?' }] })
       .finalMessage();
 
     const [thought, call] = first.content;
-    expect(thought).toMatchObject({ type: 'thinking', thinking: '**Reading the file**\nI need README.md.' });
+    expect(thought).toMatchObject({ type: 'thinking', thinking: GEMINI_THOUGHT });
     // Not Anthropic's signature: the gateway's envelope naming Gemini and carrying its thought signature.
     const signature = (thought as Anthropic.ThinkingBlock).signature;
-    expect(openReasoning(signature)).toEqual({ provider: 'google', signature: 'CiQBcsjafThoughtSig==' });
+    expect(openReasoning(signature)).toEqual({ provider: 'google', signature: GEMINI_THOUGHT_SIGNATURE });
     expect(call).toMatchObject({ type: 'tool_use', name: 'read_file', input: { path: 'README.md' } });
 
     await gateway.anthropic().messages.create({
@@ -158,15 +123,12 @@ describe("another vendor's reasoning travels through the client and back to that
       ],
     });
     const [, second] = gateway.fake.requestsTo('google.stream').concat(gateway.fake.requestsTo('google.generate'));
-    expect(second!.body.contents[1].parts).toEqual([
-      { text: '**Reading the file**\nI need README.md.', thought: true, thoughtSignature: 'CiQBcsjafThoughtSig==' },
-      { functionCall: { name: 'read_file', args: { path: 'README.md' } }, thoughtSignature: 'CiQBcsjafCallSig==' },
-    ]);
+    expect(second!.body.contents[1].parts).toEqual(GEMINI_PARTS_SENT_BACK);
   });
 
   it("a Gemini thought is never sent to Anthropic, and Anthropic's thinking never to Gemini", async () => {
-    const geminiThought = { type: 'thinking' as const, thinking: 'Gemini thought', signature: sealReasoning({ provider: 'google', signature: 'CiQBcsjafThoughtSig==' }) };
-    const claudeThought = { type: 'thinking' as const, thinking: THINKING, signature: SIGNATURE };
+    const geminiThought = { type: 'thinking' as const, thinking: 'Gemini thought', signature: sealReasoning({ provider: 'google', signature: GEMINI_THOUGHT_SIGNATURE }) };
+    const claudeThought = { type: 'thinking' as const, thinking: CLAUDE_THINKING, signature: CLAUDE_SIGNATURE };
     const messages: Anthropic.MessageParam[] = [
       { role: 'user', content: 'hi' },
       { role: 'assistant', content: [geminiThought, claudeThought, { type: 'text', text: 'hello' }] },
@@ -178,13 +140,13 @@ describe("another vendor's reasoning travels through the client and back to that
     await gateway.anthropic().messages.create({ model: 'google/gemini-2.5-pro', max_tokens: 100, messages });
 
     expect(gateway.fake.requestsTo('anthropic.messages')[0]!.body.messages[1].content).toEqual([claudeThought, { type: 'text', text: 'hello' }]);
-    expect(gateway.fake.requestsTo('google.generate')[0]!.body.contents[1].parts).toEqual([{ text: 'Gemini thought', thought: true, thoughtSignature: 'CiQBcsjafThoughtSig==' }, { text: 'hello' }]);
+    expect(gateway.fake.requestsTo('google.generate')[0]!.body.contents[1].parts).toEqual([{ text: 'Gemini thought', thought: true, thoughtSignature: GEMINI_THOUGHT_SIGNATURE }, { text: 'hello' }]);
   });
 });
 
 describe('Codex CLI (Responses) with a reasoning model behind openkoi serve', () => {
   it('streamed: a reasoning item with summary events before the call, its encrypted_content bringing the signed thinking back to Anthropic', async () => {
-    gateway.fake.script('anthropic.messages', { wire: { events: anthropicThinkingStream() } }, { text: 'It holds the title.' });
+    gateway.fake.script('anthropic.messages', { wire: { events: claudeThinkingThenToolEvents() } }, { text: 'It holds the title.' });
     const responseTools = [{ type: 'function' as const, name: 'read_file', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] }, strict: false }];
     const stream = await gateway.openai().responses.create({
       model: 'anthropic/claude-sonnet-4-6',
@@ -204,7 +166,7 @@ describe('Codex CLI (Responses) with a reasoning model behind openkoi serve', ()
       if (event.type === 'response.completed') completed = event.response as unknown as { output: Array<Record<string, unknown>> };
     }
 
-    expect(summary).toBe(THINKING);
+    expect(summary).toBe(CLAUDE_THINKING);
     const firstReasoning = types.indexOf('response.output_item.added');
     expect(types.slice(firstReasoning, firstReasoning + 6)).toEqual([
       'response.output_item.added',
@@ -216,10 +178,10 @@ describe('Codex CLI (Responses) with a reasoning model behind openkoi serve', ()
     ]);
     const output = completed!.output;
     expect(output.map((item) => item['type'])).toEqual(['reasoning', 'reasoning', 'function_call']);
-    expect(output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: THINKING }] });
-    expect(openReasoning(output[0]!['encrypted_content'])).toEqual({ provider: 'anthropic', signature: SIGNATURE });
+    expect(output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: CLAUDE_THINKING }] });
+    expect(openReasoning(output[0]!['encrypted_content'])).toEqual({ provider: 'anthropic', signature: CLAUDE_SIGNATURE });
     expect(output[1]).toMatchObject({ type: 'reasoning', summary: [] });
-    expect(openReasoning(output[1]!['encrypted_content'])).toEqual({ provider: 'anthropic', encrypted: REDACTED });
+    expect(openReasoning(output[1]!['encrypted_content'])).toEqual({ provider: 'anthropic', encrypted: CLAUDE_REDACTED });
     // Codex's reasoning effort reaches a vendor that takes it; Anthropic takes a budget instead and is warned about, not sent.
     expect(gateway.fake.requestsTo('anthropic.messages')[0]!.body.thinking).toBeUndefined();
 
@@ -235,14 +197,7 @@ describe('Codex CLI (Responses) with a reasoning model behind openkoi serve', ()
       include: ['reasoning.encrypted_content'],
       store: false,
     });
-    expect(gateway.fake.requestsTo('anthropic.messages')[1]!.body.messages[1]).toEqual({
-      role: 'assistant',
-      content: [
-        { type: 'thinking', thinking: THINKING, signature: SIGNATURE },
-        { type: 'redacted_thinking', data: REDACTED },
-        { type: 'tool_use', id: 'toolu_01', name: 'read_file', input: { path: 'README.md' } },
-      ],
-    });
+    expect(gateway.fake.requestsTo('anthropic.messages')[1]!.body.messages[1]).toEqual(CLAUDE_TURN_SENT_BACK);
   });
 
   it("whole, without include: reasoning items carry no encrypted_content; OpenAI's own encrypted reasoning in the input is left out", async () => {
@@ -292,7 +247,7 @@ describe('the reasoning envelope', () => {
   it('opens what it sealed, and nothing else', () => {
     const sealed = sealReasoning({ provider: 'bedrock', signature: 'sig', encrypted: 'enc' });
     expect(openReasoning(sealed)).toEqual({ provider: 'bedrock', signature: 'sig', encrypted: 'enc' });
-    expect(openReasoning(SIGNATURE)).toBeUndefined();
+    expect(openReasoning(CLAUDE_SIGNATURE)).toBeUndefined();
     expect(openReasoning('openkoi.reasoning.v1.not-json')).toBeUndefined();
     expect(openReasoning(`openkoi.reasoning.v1.${Buffer.from('{"provider":""}').toString('base64url')}`)).toBeUndefined();
     expect(openReasoning(42)).toBeUndefined();

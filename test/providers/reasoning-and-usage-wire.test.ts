@@ -11,6 +11,7 @@ import { anthropicRoutes } from '../fakes/anthropic-routes.js';
 import { FakeServer } from '../fakes/fake-server.js';
 import { geminiRoutes } from '../fakes/gemini-routes.js';
 import { openaiRoutes } from '../fakes/openai-routes.js';
+import { CLAUDE_TURN_SENT_BACK, claudeThinkingThenToolEvents, GEMINI_PARTS_SENT_BACK, geminiThoughtThenCallEvents } from '../fakes/reasoning-wire-events.js';
 import { useFakeServer } from './adapter-conformance.js';
 import { collect, textOfEvents } from './stream-test-helpers.js';
 
@@ -251,34 +252,8 @@ describe('a compatible server that sends no usage leaves it unknown, never zero'
 });
 
 describe('Anthropic extended thinking with tools: the signed thinking block goes back byte-identical', () => {
-  const SIGNATURE = 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds3FR5q+Kz8V3e5iKQ0mBg==';
-  const THINKING = 'The user wants README.md; I will read it.\n\n"Quotes", unicode — é, and trailing spaces  ';
-
   it('thinking and signature deltas become one reasoning block, sent back unchanged before the tool_use', async () => {
-    const block = (index: number, content_block: unknown) => ({ type: 'content_block_start', index, content_block });
-    const delta = (index: number, value: unknown) => ({ type: 'content_block_delta', index, delta: value });
-    anthropic.script('anthropic.messages', {
-      wire: {
-        events: [
-          {
-            type: 'message_start',
-            message: { id: 'msg_t', type: 'message', role: 'assistant', model: 'claude-sonnet-4-6', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 50, output_tokens: 1 } },
-          },
-          block(0, { type: 'thinking', thinking: '', signature: '' }),
-          delta(0, { type: 'thinking_delta', thinking: THINKING.slice(0, 20) }),
-          delta(0, { type: 'thinking_delta', thinking: THINKING.slice(20) }),
-          delta(0, { type: 'signature_delta', signature: SIGNATURE }),
-          { type: 'content_block_stop', index: 0 },
-          block(1, { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP' }),
-          { type: 'content_block_stop', index: 1 },
-          block(2, { type: 'tool_use', id: 'toolu_01', name: 'read_file', input: {} }),
-          delta(2, { type: 'input_json_delta', partial_json: '{"path":"README.md"}' }),
-          { type: 'content_block_stop', index: 2 },
-          { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 90 } },
-          { type: 'message_stop' },
-        ],
-      },
-    });
+    anthropic.script('anthropic.messages', { wire: { events: claudeThinkingThenToolEvents() } });
     const adapter = new AnthropicAdapter({ apiKey: 'sk-ant-test', baseURL: anthropic.url });
     const first = await collect(adapter.chatStream(ask('claude-sonnet-4-6', undefined, { reasoning: { budgetTokens: 2048 } })));
     const history: Message[] = [
@@ -292,14 +267,7 @@ describe('Anthropic extended thinking with tools: the signed thinking block goes
     const [firstRequest, secondRequest] = anthropic.requestsTo('anthropic.messages');
     expect(firstRequest!.body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
     expect(firstRequest!.body.max_tokens).toBeGreaterThan(2048);
-    expect(secondRequest!.body.messages[1]).toEqual({
-      role: 'assistant',
-      content: [
-        { type: 'thinking', thinking: THINKING, signature: SIGNATURE },
-        { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP' },
-        { type: 'tool_use', id: 'toolu_01', name: 'read_file', input: { path: 'README.md' } },
-      ],
-    });
+    expect(secondRequest!.body.messages[1]).toEqual(CLAUDE_TURN_SENT_BACK);
   });
 
   it('another vendor never receives Anthropic thinking', async () => {
@@ -332,19 +300,7 @@ describe("the Anthropic SDK's deprecation notice never reaches stderr", () => {
 
 describe('Gemini thought parts: reasoning with its thought signature, sent back to Gemini', () => {
   it('a thought summary streams as reasoning, and the next request carries it back with its signature', async () => {
-    const candidate = (parts: unknown[], finishReason?: string) => ({
-      candidates: [{ content: { role: 'model', parts }, index: 0, ...(finishReason ? { finishReason } : {}) }],
-      modelVersion: 'gemini-2.5-pro',
-      usageMetadata: { promptTokenCount: 30, candidatesTokenCount: 5, thoughtsTokenCount: 40, totalTokenCount: 75 },
-    });
-    gemini.script('google.stream', {
-      wire: {
-        events: [
-          candidate([{ text: '**Reading the file**\nI need README.md.', thought: true, thoughtSignature: 'CiQBcsjafThoughtSig==' }]),
-          candidate([{ functionCall: { name: 'read_file', args: { path: 'README.md' } }, thoughtSignature: 'CiQBcsjafCallSig==' }], 'STOP'),
-        ],
-      },
-    });
+    gemini.script('google.stream', { wire: { events: geminiThoughtThenCallEvents() } });
     const adapter = new GoogleAdapter({ apiKey: 'AIza-test-key', baseURL: gemini.url });
     const first = await collect(adapter.chatStream(ask('gemini-2.5-pro', undefined, { reasoning: { budgetTokens: 1024 } })));
     const usage = first.find((event) => event.type === 'usage');
@@ -361,9 +317,6 @@ describe('Gemini thought parts: reasoning with its thought signature, sent back 
     expectUsageInvariants((usage as { usage: Usage }).usage, 75);
     const [firstRequest, secondRequest] = gemini.requestsTo('google.stream');
     expect(firstRequest!.body.generationConfig?.thinkingConfig ?? firstRequest!.body.config?.thinkingConfig).toEqual({ includeThoughts: true, thinkingBudget: 1024 });
-    expect(secondRequest!.body.contents[1].parts).toEqual([
-      { text: '**Reading the file**\nI need README.md.', thought: true, thoughtSignature: 'CiQBcsjafThoughtSig==' },
-      { functionCall: { name: 'read_file', args: { path: 'README.md' } }, thoughtSignature: 'CiQBcsjafCallSig==' },
-    ]);
+    expect(secondRequest!.body.contents[1].parts).toEqual(GEMINI_PARTS_SENT_BACK);
   });
 });

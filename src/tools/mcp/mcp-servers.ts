@@ -6,6 +6,7 @@ import { McpConnection, McpStartError } from './mcp-connection.js';
 import type { McpServerSpec } from './mcp-server-spec.js';
 import { mcpTool } from './mcp-tool.js';
 import { DEFAULT_MAX_OUTPUT_CHARS } from './truncate-head-tail.js';
+import { compareCodePoints } from '../../model/compare-code-points.js';
 
 /** A first `npx` run downloads the server: 30 s by default, `[plugins] mcp_startup_timeout_s`. */
 export const DEFAULT_MCP_STARTUP_TIMEOUT_MS = 30_000;
@@ -69,7 +70,7 @@ export class McpServers {
   tools(): Tool[] {
     if (this.built) return this.built;
     const tools = this.connections.flatMap((connection) => connection.tools.map((tool) => mcpTool(connection, tool, { maxOutputChars: this.maxOutputChars })));
-    this.built = tools.sort((a, b) => (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0));
+    this.built = tools.sort((a, b) => compareCodePoints(a.definition.name, b.definition.name));
     return this.built;
   }
 
