@@ -4,6 +4,9 @@
 //
 //   gap       the server finished sending a tool-call reply → the next request arrives: the SDK
 //             parsing the stream, the tool, the executor building and sending the next request
+//   floor     the same gap when the openai SDK alone, in a fresh process, replays the request
+//             bodies of an openkoi run (bench/support/plain-openai-tool-loop.mjs): what the SDK and
+//             Node's fetch cost by themselves, for the share of the gap that is openkoi's own code
 //   overhead  gap minus the tool's own run time. read and edit touch a 3-line file (their run time
 //             is inside the gap, well under a millisecond); for shell the run time is the median
 //             time to spawn the same command the same way (bwrap when installed), measured here.
@@ -30,6 +33,10 @@ let requestIndex = 0;
 let lastReplyEnd;
 const gaps = { read: [], edit: [], shell: [] };
 let kindOfLastCall;
+// While openkoi runs, the bodies it sends (the floor replays the last run's); while the floor
+// runs, its gaps.
+let bodies = [];
+let floorGaps;
 let edits = 0;
 
 function toolCall(round) {
@@ -49,9 +56,13 @@ const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: 'b', objec
 
 const server = createServer((request, response) => {
   const arrivedAt = performance.now();
-  request.resume();
+  let text = '';
+  request.setEncoding('utf8');
+  request.on('data', (data) => (text += data));
   request.on('end', () => {
-    if (lastReplyEnd !== undefined && kindOfLastCall) gaps[kindOfLastCall].push({ run: recordedMs.length, round: requestIndex - 1, gap: arrivedAt - lastReplyEnd });
+    const gap = { run: recordedMs.length, round: requestIndex - 1, gap: arrivedAt - lastReplyEnd };
+    if (lastReplyEnd !== undefined && kindOfLastCall) (floorGaps ?? gaps[kindOfLastCall]).push(gap);
+    if (!floorGaps) bodies.push(text);
     const round = requestIndex++;
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     let body;
@@ -86,6 +97,7 @@ for (let run = 0; run < runs; run++) {
   lastReplyEnd = undefined;
   kindOfLastCall = undefined;
   edits = 0;
+  bodies = [];
   const stderr = await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), bin, '-m', 'openai/gpt-4.1', '-i', '0', '--mode', 'auto', '--no-memory', '--workspace', workspace, 'use the tools'], { env: environment, stdio: ['ignore', 'ignore', 'pipe'] });
     let text = '';
@@ -98,6 +110,24 @@ for (let run = 0; run < runs; run++) {
   const row = database.prepare('SELECT tool_calls_json FROM iterations WHERE tool_calls_json IS NOT NULL ORDER BY rowid DESC LIMIT 1').get();
   database.close();
   recordedMs.push(JSON.parse(row.tool_calls_json).map((call) => call.durationMs));
+}
+
+// The floor: the SDK alone replaying the last run's requests, as many runs, each a fresh process.
+const bodiesFile = join(root, 'bodies.json');
+writeFileSync(bodiesFile, `[${bodies.join(',')}]`);
+floorGaps = [];
+for (let run = 0; run < runs; run++) {
+  requestIndex = 0;
+  lastReplyEnd = undefined;
+  kindOfLastCall = undefined;
+  edits = 0;
+  // Not spawnSync: the server answering it lives in this process's event loop.
+  await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./support/plain-openai-tool-loop.mjs', import.meta.url))], { env: { ...environment, BENCH_BODIES: bodiesFile }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let text = '';
+    child.stderr.on('data', (data) => (text += data));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`the SDK-alone loop exited ${code}: ${text}`))));
+  });
 }
 server.close();
 
@@ -136,3 +166,5 @@ const exact = KINDS.flatMap((kind) => gaps[kind].filter((sample) => sample.round
 const exactByKind = Object.fromEntries(KINDS.map((kind) => [kind, median(gaps[kind].filter((sample) => sample.round > 0).map(own))]));
 const exactMedian = median(exact);
 console.log(`  gap minus each tool's recorded run time, median: ${formatMs(exactMedian)}  (read ${formatMs(exactByKind.read)}, edit ${formatMs(exactByKind.edit)}, shell ${formatMs(exactByKind.shell)}) ${exactMedian <= 5 ? '(within the 5 ms target)' : '(OVER the 5 ms target)'}`);
+const floor = median(floorGaps.filter((sample) => sample.round > 0).map((sample) => sample.gap));
+console.log(`  the openai SDK alone replaying the same requests (fresh process, no tools), median gap: ${formatMs(floor)}; openkoi's own share: ${formatMs(exactMedian - floor)}`);

@@ -24,6 +24,18 @@ describe('openkoi.db is created, migrated and shared safely', () => {
     first.close();
     second.close();
   });
+
+  it('sets the connection pragmas a shared, fast database needs', () => {
+    const database = openDatabase(temporaryPath());
+    // Another process holding the write lock is waited for, not an error.
+    expect(database.pragma('busy_timeout', { simple: true })).toBe(5000);
+    // NORMAL (1): commits do not wait for the disk; safe in WAL mode.
+    expect(database.pragma('synchronous', { simple: true })).toBe(1);
+    expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
+    // MEMORY (2): a sort does not create a file under /tmp (the cooldown lookup sorts on every request).
+    expect(database.pragma('temp_store', { simple: true })).toBe(2);
+    database.close();
+  });
 });
 
 describe('a damaged or foreign database file gets a clear error and is left untouched', () => {
