@@ -47,12 +47,19 @@ export function walkWorkspace(workspace: string, start: string, options: { recur
     if (scope) scopes.push(scope);
   }
   let complete = true;
-  const visit = (relative: string, inherited: Scope[]): void => {
+  // A folder's own .gitignore is read only when its listing has one: trying every folder would cost
+  // a failed open (and an exception) per folder, a tenth of a snapshot of a large workspace.
+  const visit = (relative: string, inherited: Scope[], ownLoaded: boolean): void => {
     let names: import('node:fs').Dirent[];
     try {
       names = readdirSync(join(workspace, relative), { withFileTypes: true });
     } catch {
       return;
+    }
+    let scopes = inherited;
+    if (!ownLoaded && names.some((dirent) => dirent.name === '.gitignore')) {
+      const own = loadGitignore(join(workspace, relative), relative);
+      if (own) scopes = [...inherited, own];
     }
     names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const dirent of names) {
@@ -60,18 +67,15 @@ export function walkWorkspace(workspace: string, start: string, options: { recur
       if (dirent.name === '.git') continue;
       const path = relative === '' ? dirent.name : `${relative}/${dirent.name}`;
       const isDirectory = dirent.isDirectory();
-      if (ignored(inherited, path, isDirectory)) continue;
+      if (ignored(scopes, path, isDirectory)) continue;
       if (entries.length >= options.limit) {
         complete = false;
         return;
       }
       entries.push({ path, isDirectory });
-      if (isDirectory && options.recursive) {
-        const own = loadGitignore(join(workspace, path), path);
-        visit(path, own ? [...inherited, own] : inherited);
-      }
+      if (isDirectory && options.recursive) visit(path, scopes, false);
     }
   };
-  visit(start, scopes);
+  visit(start, scopes, true);
   return { entries, complete };
 }
