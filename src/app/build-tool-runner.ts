@@ -47,6 +47,8 @@ export interface ToolSetup {
   mode: PermissionMode;
   sandbox: SandboxStatus;
   commandRunner: CommandRunner;
+  /** Sees the files shell commands and MCP tools change; close it when the run ends (it watches folders). */
+  watch: ShellChangeWatch;
 }
 
 export interface BuildToolSetupInput {
@@ -115,5 +117,5 @@ export function buildToolSetup(input: BuildToolSetupInput): ToolSetup {
     onProgress: input.onProgress,
     onRefused: input.onRefused,
   });
-  return { registry, changes, mode: input.mode, sandbox, commandRunner };
+  return { registry, changes, mode: input.mode, sandbox, commandRunner, watch };
 }

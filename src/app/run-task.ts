@@ -126,6 +126,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
   let database: Database | undefined;
   let taskMemory: TaskMemory | undefined;
   let mcpServers: McpServers | undefined;
+  let toolsToClose: ToolSetup | undefined;
   try {
     // Trust is decided once per run, before anything reads the workspace's config; `trust.trusted`
     // is the decision everything else that reads the workspace's files (tools, MCP) follows.
@@ -305,6 +306,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
         },
         onRefused: (line) => input.stderr.write(`openkoi: ${line}\n`),
       });
+      toolsToClose = toolSetup;
       const shellNote = choice.mode === 'read' ? 'no writes, no shell' : toolSetup.sandbox.sandboxed ? 'shell sandboxed (bwrap)' : `shell NOT sandboxed: ${toolSetup.sandbox.reason}`;
       progress.line('tools', `mode ${choice.mode} · ${shellNote} · workspace ${trust.workspace}`);
     }
@@ -436,6 +438,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
   } finally {
     // Every server this run started ends with it: no orphan processes.
     await mcpServers?.close();
+    toolsToClose?.watch.close();
     await taskMemory?.close();
     database?.close();
   }

@@ -72,6 +72,22 @@ describe('a shell command that rewrites, creates and deletes files is in the cha
     expect(change!.diff).toContain('+v3');
   });
 
+  it('a folder removed and made again by one command: its file is modified, with its content from before', async () => {
+    const { workspace, call, changes } = bench();
+    mkdirSync(join(workspace, 'gen'));
+    writeFileSync(join(workspace, 'gen', 'out.txt'), 'old\n');
+    await call('shell', { command: 'true' }); // the folder is watched from here on
+    await call('shell', { command: "rm -r gen && mkdir gen && printf 'new\\n' > gen/out.txt" });
+    await call('shell', { command: "printf 'more\\n' > gen/more.txt" }); // the new folder is watched too
+    const report = changes.changes();
+    expect(report.map(({ path, status }) => ({ path, status }))).toEqual([
+      { path: 'gen/more.txt', status: 'added' },
+      { path: 'gen/out.txt', status: 'modified' },
+    ]);
+    expect(report[1]!.diff).toContain('-old');
+    expect(report[1]!.diff).toContain('+new');
+  });
+
   it('binary files: status only', async () => {
     const { workspace, call, changes } = bench();
     writeFileSync(join(workspace, 'image.bin'), Buffer.from([0, 1, 2, 3]));

@@ -1,6 +1,7 @@
 // Sees the files a shell command changed (sed -i, a code generator, git mv) so the run's change
 // report lists them with the write and edit tools' changes. Before each command: a stat-only
-// snapshot of the workspace; after it: another; each file that changed, appeared or vanished gets
+// snapshot of the workspace; after it: another (WorkspaceStamps walks everything once, then re-reads
+// only the folders whose watcher saw an event); each file that changed, appeared or vanished gets
 // its before-content handed to the ChangeTracker (unless the tracker has it already: the first
 // before-content of the run wins).
 //
@@ -18,7 +19,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BEFORE_UNKNOWN, type BeforeContent, type ChangeTracker } from '../change-tracker.js';
 import { insideGitWorkTree, runGit } from '../run-git.js';
-import { changedPaths, sameStamp, takeSnapshot, type WorkspaceSnapshot } from '../workspace-snapshot.js';
+import { sameStamp, type FileStamp, type WorkspaceSnapshot } from '../workspace-snapshot.js';
+import { WorkspaceStamps, type WorkspaceStampsOptions } from '../workspace-stamps.js';
 
 export const COPY_MAX_FILE_BYTES = 256 * 1024;
 export const COPY_MAX_FILES = 2_000;
@@ -41,38 +43,45 @@ function splitNul(output: Buffer): string[] {
 
 export class ShellChangeWatch {
   private baseline: Baseline | undefined;
+  private readonly stamps: WorkspaceStamps;
 
   constructor(
     private readonly workspace: string,
     private readonly tracker: ChangeTracker,
     private readonly environment?: NodeJS.ProcessEnv,
-  ) {}
+    stampsOptions?: WorkspaceStampsOptions,
+  ) {
+    this.stamps = new WorkspaceStamps(workspace, stampsOptions);
+  }
+
+  /** Stops the folder watchers (the end of the run). */
+  close(): void {
+    this.stamps.close();
+  }
 
   /** Runs `command` between two snapshots. A failure to watch never fails the command: the report then misses its changes. */
   async around<T>(command: () => Promise<T>): Promise<T> {
-    let before: WorkspaceSnapshot | undefined;
+    let watching = false;
     try {
-      before = await this.snapshotBefore();
+      // Settles the stamps as they are before the command; what changed since the last command
+      // (the write and edit tools, which the tracker saw) is not this command's doing.
+      const { snapshot } = await this.stamps.read();
+      if (!this.baseline) this.baseline = await this.makeBaseline(new Map(snapshot));
+      watching = true;
     } catch {
-      before = undefined;
+      // no watch this time: the report may miss this command's changes
     }
     try {
       return await command();
     } finally {
-      if (before) {
+      if (watching) {
         try {
-          await this.recordChangesSince(before);
+          await this.recordChanges();
         } catch {
           // a file the report may miss; the command's own result stands
         }
       }
     }
-  }
-
-  private async snapshotBefore(): Promise<WorkspaceSnapshot> {
-    const snapshot = takeSnapshot(this.workspace);
-    if (!this.baseline) this.baseline = await this.makeBaseline(snapshot);
-    return snapshot;
   }
 
   private async makeBaseline(snapshot: WorkspaceSnapshot): Promise<Baseline> {
@@ -102,20 +111,22 @@ export class ShellChangeWatch {
     return { snapshot, cleanInGit, copies };
   }
 
-  private async recordChangesSince(before: WorkspaceSnapshot): Promise<void> {
-    const after = takeSnapshot(this.workspace);
-    for (const path of changedPaths(before, after)) {
+  /** The files the command changed, created or removed (stamps read again since it started). */
+  private async recordChanges(): Promise<void> {
+    const { changed } = await this.stamps.read();
+    for (const path of [...changed.keys()].sort()) {
       const absolute = join(this.workspace, path);
       if (this.tracker.tracks(absolute)) continue;
-      this.tracker.recordBefore(absolute, before.has(path) ? await this.contentAtBaseline(path, before) : undefined);
+      const before = changed.get(path);
+      this.tracker.recordBefore(absolute, before ? await this.contentAtBaseline(path, before) : undefined);
     }
   }
 
-  /** What `path` held before this command, if the baseline's sources know it. */
-  private async contentAtBaseline(path: string, before: WorkspaceSnapshot): Promise<BeforeContent> {
+  /** What `path` held before this command (its stamp then: `before`), if the baseline's sources know it. */
+  private async contentAtBaseline(path: string, before: FileStamp): Promise<BeforeContent> {
     const baseline = this.baseline!;
     // Changed since the first command by something the watch did not see: its sources are stale.
-    if (!sameStamp(baseline.snapshot.get(path), before.get(path))) return BEFORE_UNKNOWN;
+    if (!sameStamp(baseline.snapshot.get(path), before)) return BEFORE_UNKNOWN;
     const copy = baseline.copies.get(path);
     if (copy) return copy;
     if (baseline.cleanInGit.has(path)) {
