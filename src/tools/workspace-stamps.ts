@@ -14,6 +14,13 @@ import { SNAPSHOT_ENTRY_LIMIT, sameStamp, type FileStamp, type WorkspaceSnapshot
 /** Past this many folder events between two reads, the next read walks everything: the kernel's event queue may have overflowed, and then its events are lost without a word. */
 export const MAX_EVENTS_BETWEEN_READS = 1_000;
 
+/**
+ * At most this many folders are watched. Inotify watches are shared by every program of the user
+ * (8,192 in all on older kernels; editors and build tools use them too): a larger workspace is
+ * walked whole at each read instead, and openkoi holds none.
+ */
+export const MAX_WATCHED_FOLDERS = 4_096;
+
 type Watch = (path: string, listener: (event: string, filename: string | Buffer | null) => void) => FSWatcher;
 
 interface Folder {
@@ -34,6 +41,7 @@ export interface WorkspaceStampsOptions {
   /** Tests pass one; default: fs.watch on Linux, none elsewhere (folder watches there do not report file changes reliably on every file system). */
   watch?: Watch | undefined;
   maxEventsBetweenReads?: number;
+  maxWatchedFolders?: number;
 }
 
 const defaultWatch: Watch | undefined = process.platform === 'linux' ? (path, listener) => watchFolder(path, { persistent: false }, listener) : undefined;
@@ -47,6 +55,9 @@ export class WorkspaceStamps {
   private readonly dirty = new Set<string>();
   private readonly watch: Watch | undefined;
   private readonly maxEvents: number;
+  private readonly maxFolders: number;
+  /** Set when watching failed or the workspace has too many folders: from then on every read walks everything, watching nothing. */
+  private watchingGivenUp = false;
   private events = 0;
   /** False until a complete walk with a watcher on every folder: until then, and after any doubt, a read walks everything. */
   private hintsComplete = false;
@@ -61,6 +72,7 @@ export class WorkspaceStamps {
   ) {
     this.watch = 'watch' in options ? options.watch : defaultWatch;
     this.maxEvents = options.maxEventsBetweenReads ?? MAX_EVENTS_BETWEEN_READS;
+    this.maxFolders = options.maxWatchedFolders ?? MAX_WATCHED_FOLDERS;
   }
 
   /** Workspace-relative path → stamp of every file now (regular files only; .gitignore respected), and what changed since the last read. */
@@ -102,7 +114,7 @@ export class WorkspaceStamps {
     this.seen = unseen;
     this.events = 0;
     this.entries = 0;
-    let complete = this.watch !== undefined;
+    let complete = this.watch !== undefined && !this.watchingGivenUp;
     const visit = (relative: string, scopes: IgnoreScope[], ownLoaded: boolean): void => {
       if (!this.loadFolder(relative, scopes, ownLoaded, visit)) complete = false;
     };
@@ -110,6 +122,7 @@ export class WorkspaceStamps {
     this.seen = undefined;
     for (const path of unseen) this.setStamp(path, undefined);
     this.hintsComplete = complete && this.entries < SNAPSHOT_ENTRY_LIMIT;
+    if (!this.hintsComplete && this.watch && !this.watchingGivenUp) this.giveUpWatching();
   }
 
   /**
@@ -121,7 +134,7 @@ export class WorkspaceStamps {
     const previous = this.folders.get(relative);
     let watcher: FSWatcher | undefined;
     let watched = true;
-    if (this.watch) {
+    if (this.watch && !this.watchingGivenUp && (previous || this.folders.size < this.maxFolders)) {
       // A new watcher each time the folder is read: the old one may be watching a folder that was
       // removed and made again under the same name (often with the same inode number), and sees
       // nothing of the new one. On the same folder, the kernel keeps one watch for both.
@@ -132,6 +145,8 @@ export class WorkspaceStamps {
       } catch {
         watched = false; // the watch limit (ENOSPC), or a folder that vanished
       }
+    } else if (this.watch) {
+      watched = false;
     }
     previous?.watcher?.close();
     const listing = readFolder(this.workspace, relative, inherited, ownLoaded);
@@ -190,6 +205,16 @@ export class WorkspaceStamps {
       const now = this.folders.get(relative)!;
       for (const gone of before) if (!now.folders.has(gone)) this.forget(gone);
     }
+  }
+
+  /** Watches that leave gaps are not worth holding: close them all, and walk everything from now on. */
+  private giveUpWatching(): void {
+    this.watchingGivenUp = true;
+    for (const folder of this.folders.values()) {
+      folder.watcher?.close();
+      delete folder.watcher;
+    }
+    this.dirty.clear();
   }
 
   /** A folder that is gone (or no longer listed): it and everything below stop being watched. */

@@ -137,11 +137,27 @@ describe('the hints are what spare the walk, and any doubt brings it back', () =
     expect(old.closed).toBe(true);
   });
 
-  it('a folder whose watch cannot start (the watch limit): every read walks everything', async () => {
+  it('a folder whose watch cannot start (the watch limit): no watch is held, and every read walks everything', async () => {
     const workspace = project();
-    const stamps = stampsOf(workspace, { watch: scriptedWatch({ failAt: '/src/deep' }).watch });
+    const { watch, watchers } = scriptedWatch({ failAt: '/src/deep' });
+    const stamps = stampsOf(workspace, { watch });
     await stamps.snapshot();
+    // The watches that did start are given back: other programs share the limit.
+    expect(watchers.size).toBeGreaterThan(0);
+    expect([...watchers.values()].every((watcher) => watcher.closed)).toBe(true);
     bumpAndRewrite(join(workspace, 'src', 'a.ts'), 'changed, no event\n');
+    const created = watchers.size;
+    expect(await stamps.snapshot()).toEqual(takeSnapshot(workspace));
+    expect(watchers.size).toBe(created); // and no new ones are tried
+  });
+
+  it('more folders than it may watch: none is watched, and every read walks everything', async () => {
+    const workspace = project();
+    const { watch, watchers } = scriptedWatch();
+    const stamps = stampsOf(workspace, { watch, maxWatchedFolders: 2 }); // the project has 3
+    await stamps.snapshot();
+    expect([...watchers.values()].every((watcher) => watcher.closed)).toBe(true);
+    bumpAndRewrite(join(workspace, 'src', 'deep', 'b.ts'), 'changed, no event\n');
     expect(await stamps.snapshot()).toEqual(takeSnapshot(workspace));
   });
 
