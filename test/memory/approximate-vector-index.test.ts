@@ -55,6 +55,17 @@ function setUp(count: number): { database: Database; index: VectorIndex; exact: 
 
 const ids = (hits: Array<{ id: number }>) => hits.map((hit) => hit.id);
 
+/**
+ * An approximate index (its graph built on several threads, so not the same graph twice) may swap
+ * a near-tie at the edge of the top 10: what must hold is that the list is the exact one but for at
+ * most one such swap, never a vector as it was or a forgotten one (the tests check those apart).
+ */
+function expectNearlyExact(hits: Array<{ id: number }>, truth: Array<{ id: number }>): void {
+  const exactIds = new Set(ids(truth));
+  expect(hits).toHaveLength(truth.length);
+  expect(ids(hits).filter((id) => exactIds.has(id)).length).toBeGreaterThanOrEqual(truth.length - 1);
+}
+
 describe('recall over a large memory uses an index file and finds what an exact scan finds', () => {
   it('finds what exact KNN finds above the threshold (recall@10 ≥ 0.95), from a file beside openkoi.db', () => {
     const { index, exact, space, home } = setUp(3000);
@@ -113,7 +124,7 @@ describe('a stale index file is never trusted', () => {
     database.prepare(`DELETE FROM ${space.table} WHERE rowid = 1001`).run();
     expect(ids(index.nearest(space, moved!, 1))).toEqual([500]);
     expect(index.lastSearch).toEqual({ method: 'approximate', file: 'built' });
-    expect(ids(index.nearest(space, moved!, 10))).toEqual(ids(exact.nearest(space, moved!, 10)));
+    expectNearlyExact(index.nearest(space, moved!, 10), exact.nearest(space, moved!, 10));
   });
 
   it('finds a vector stored at an id it covers as it is now, never as it was', () => {
@@ -144,7 +155,7 @@ describe('a stale index file is never trusted', () => {
     expect(ids(index.nearest(space, later[3]!, 1))).toEqual([1004]);
     expect(index.lastSearch).toEqual({ method: 'approximate', file: 'used' });
     later.slice(10).forEach((vector, position) => index.put(space, 1011 + position, vector));
-    expect(ids(index.nearest(space, later[150]!, 10))).toEqual(ids(exact.nearest(space, later[150]!, 10)));
+    expectNearlyExact(index.nearest(space, later[150]!, 10), exact.nearest(space, later[150]!, 10));
     expect(index.lastSearch).toEqual({ method: 'approximate', file: 'updated' });
     expect(ids(index.nearest(space, later[199]!, 1))).toEqual([1200]);
     expect(index.lastSearch).toEqual({ method: 'approximate', file: 'used' });
@@ -156,7 +167,7 @@ describe('two processes never build the same file at once', () => {
     const { index, exact, space, vectors, home } = setUp(1000);
     const lock = join(home, `openkoi.db.vectors-${space.id}.json.lock`);
     writeFileSync(lock, String(process.ppid)); // a live process that is not this one
-    expect(ids(index.nearest(space, vectors[7]!, 10))).toEqual(ids(exact.nearest(space, vectors[7]!, 10)));
+    expect(ids(index.nearest(space, vectors[7]!, 10))).toEqual(ids(exact.nearest(space, vectors[7]!, 10))); // an exact scan: the exact list
     expect(index.lastSearch).toEqual({ method: 'exact' });
     expect(existsSync(join(home, `openkoi.db.vectors-${space.id}.json`))).toBe(false);
     const gone = spawnSync(process.execPath, ['-e', '0']).pid!; // exited: its lock is abandoned
@@ -176,7 +187,7 @@ describe('a forgotten memory never comes back through the index', () => {
     expect(index.lastSearch).toEqual({ method: 'approximate', file: 'used' });
     expect(ids(hits)).not.toContain(42);
     expect(ids(hits)).not.toContain(43);
-    expect(ids(hits)).toEqual(ids(exact.nearest(space, vectors[41]!, 10)));
+    expectNearlyExact(hits, exact.nearest(space, vectors[41]!, 10));
     rmSync(join(home, `openkoi.db.vectors-${space.id}.json`));
     expect(ids(index.nearest(space, vectors[41]!, 10))).not.toContain(42);
     expect(index.lastSearch).toEqual({ method: 'approximate', file: 'built' });
@@ -189,7 +200,7 @@ describe('a forgotten memory never comes back through the index', () => {
     const hits = index.nearest(space, vectors[5]!, 10);
     expect(index.lastSearch).toEqual({ method: 'approximate', file: 'updated' });
     expect(Math.min(...ids(hits))).toBeGreaterThan(300);
-    expect(ids(hits)).toEqual(ids(exact.nearest(space, vectors[5]!, 10)));
+    expectNearlyExact(hits, exact.nearest(space, vectors[5]!, 10));
   });
 });
 
