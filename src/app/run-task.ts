@@ -49,7 +49,7 @@ import { startMemoryIndexing } from './start-memory-indexing.js';
 import { extraToolsProvider, startRunMcpServers } from './start-run-mcp-servers.js';
 import type { McpServers } from '../tools/mcp/mcp-servers.js';
 import type { AskPermission, PermissionMode } from '../tools/permission-mode.js';
-import type { Tool } from '../tools/tool.js';
+import type { CommandRunner, Tool } from '../tools/tool.js';
 import type { SandboxStatus } from '../tools/shell/sandbox.js';
 import type { FileChange } from '../tools/change-tracker.js';
 import { askToolPermission } from '../ui/ask-tool-permission.js';
@@ -319,12 +319,15 @@ export async function runTask(input: RunTaskInput): Promise<number> {
           workspace,
           config,
           trusted: trust.trusted,
-          runner: checksCommandRunner({
-            workspace,
-            config: config.tools,
-            environment,
-            sandbox: input.sandbox ?? (toolSetup && toolSetup.mode !== 'read' ? toolSetup.sandbox : undefined),
-          }),
+          runner: watchedBy(
+            toolSetup,
+            checksCommandRunner({
+              workspace,
+              config: config.tools,
+              environment,
+              sandbox: input.sandbox ?? (toolSetup && toolSetup.mode !== 'read' ? toolSetup.sandbox : undefined),
+            }),
+          ),
           timeoutMs: (config.tools?.shell_timeout_s ?? SHELL_DEFAULT_TIMEOUT_S) * 1000,
           note: (line) => progress.line('checks', line),
         });
@@ -442,6 +445,11 @@ export async function runTask(input: RunTaskInput): Promise<number> {
     await taskMemory?.close();
     database?.close();
   }
+}
+
+/** The checks' runner, seen by the run's change watch when the run has tools: what a check changes is in the change report. */
+function watchedBy(toolSetup: ToolSetup | undefined, runner: CommandRunner): CommandRunner {
+  return toolSetup ? toolSetup.watch.watching(runner) : runner;
 }
 
 /** A failure the run reports and maps to an exit code (anything else is a bug and is thrown). */

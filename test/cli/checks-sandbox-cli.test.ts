@@ -30,13 +30,13 @@ function folder(prefix: string): string {
 }
 
 /** One iteration whose check is the user's `[evaluator] test_command`; returns the run. */
-async function runWithCheck(config: string, extraEnvironment: Record<string, string> = {}) {
+async function runWithCheck(config: string, extraEnvironment: Record<string, string> = {}, extraArgs: string[] = []) {
   const { home, openkoiHome } = temporaryHome();
   mkdirSync(openkoiHome, { recursive: true });
   writeFileSync(join(openkoiHome, 'config.toml'), config);
   const workspace = folder('openkoi-checks-ws-');
   fake.script('openai.chat', planReply(['Do it']), { text: 'done' }, judgeReply(0.95));
-  const result = await runOpenkoi(['-m', 'openai/gpt-4.1', '-i', '1', '--no-memory', '--workspace', workspace, 'do it'], { ...environment, HOME: home, OPENKOI_HOME: openkoiHome, ...extraEnvironment });
+  const result = await runOpenkoi(['-m', 'openai/gpt-4.1', '-i', '1', '--no-memory', ...extraArgs, '--workspace', workspace, 'do it'], { ...environment, HOME: home, OPENKOI_HOME: openkoiHome, ...extraEnvironment });
   return { workspace, result };
 }
 
@@ -61,6 +61,15 @@ describe('evaluator checks in the sandbox', () => {
     const plain = await runWithCheck(config, { OPENKOI_SANDBOX: 'off' });
     expect(plain.result.stderr).toContain('(not sandboxed)');
     expect(existsSync(escaped)).toBe(true);
+  });
+
+  it('what a check command changes in the workspace is in the change report', async () => {
+    // A lint --fix rewrites sources, a test run writes a snapshot: the run made those changes.
+    const { result } = await runWithCheck(`[evaluator]\ntest_command = "printf 'saved\\\\n' > snapshot.txt"\n`, {}, ['--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { changes: Array<{ path: string; status: string; diff: string }> };
+    expect(summary.changes.map(({ path, status }) => ({ path, status }))).toEqual([{ path: 'snapshot.txt', status: 'added' }]);
+    expect(summary.changes[0]!.diff).toContain('+saved');
   });
 
   it('[tools] shell_timeout_s bounds a check command too', async () => {

@@ -18,6 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BEFORE_UNKNOWN, type BeforeContent, type ChangeTracker } from '../change-tracker.js';
+import type { CommandRunner } from '../tool.js';
 import { insideGitWorkTree, runGit } from '../run-git.js';
 import { sameStamp, type FileStamp, type WorkspaceSnapshot } from '../workspace-snapshot.js';
 import { WorkspaceStamps, type WorkspaceStampsOptions } from '../workspace-stamps.js';
@@ -52,6 +53,11 @@ export class ShellChangeWatch {
     stampsOptions?: WorkspaceStampsOptions,
   ) {
     this.stamps = new WorkspaceStamps(workspace, stampsOptions);
+  }
+
+  /** The runner, with what its commands change in the report: the evaluator's test and lint commands change files too (a lint --fix, a snapshot written). */
+  watching(runner: CommandRunner): CommandRunner {
+    return { run: (command, options) => this.around(() => runner.run(command, options)) };
   }
 
   /** Stops the folder watchers (the end of the run). */
