@@ -21,15 +21,29 @@ function describeIssues(error: z.ZodError): string {
 }
 
 export function defineTool<S extends z.ZodObject>(spec: BuiltinToolSpec<S>): Tool {
-  const inputSchema = z.toJSONSchema(spec.schema) as Record<string, unknown>;
-  delete inputSchema.$schema;
+  // The JSON Schema is generated when a request first offers the tool, not when its module is
+  // evaluated: every run imports all seven built-in tools, and read mode offers four of them.
+  let inputSchema: Record<string, unknown> | undefined;
+  const jsonSchema = (): Record<string, unknown> => {
+    if (!inputSchema) {
+      inputSchema = z.toJSONSchema(spec.schema) as Record<string, unknown>;
+      delete inputSchema.$schema;
+    }
+    return inputSchema;
+  };
   const parse = (args: Record<string, unknown>): z.infer<S> => {
     const parsed = spec.schema.safeParse(args);
     if (!parsed.success) throw new ToolInputError(`invalid arguments for ${spec.name}: ${describeIssues(parsed.error)}`);
     return parsed.data;
   };
   return {
-    definition: { name: spec.name, description: spec.description, inputSchema },
+    definition: {
+      name: spec.name,
+      description: spec.description,
+      get inputSchema() {
+        return jsonSchema();
+      },
+    },
     readOnly: spec.readOnly,
     source: 'builtin',
     ...(spec.ruleSubject
