@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config-error.js';
 import { skipWasmOptimisingTier } from './skip-wasm-optimising-tier.js';
-import { configSchema, type OpenkoiConfig } from '../config/config-schema.js';
+import type { OpenkoiConfig } from '../config/config-schema.js';
+import { flagLayerSchema } from '../config/flag-layer-schema.js';
 import { formatConfigIssues } from '../config/format-config-issues.js';
 import { suggestModelRef } from '../model/model-ref.js';
 import { BUILTIN_PROVIDERS, findProviderEntry } from '../providers/provider-catalog.js';
@@ -87,7 +88,9 @@ const FLAG_FOR_KEY: Record<string, string> = {
 export function configFromRunFlags(flags: RunFlags): OpenkoiConfig {
   for (const name of MODEL_FLAGS) checkModelFlag(name, flags[name]);
   const layer = flagLayer(flags);
-  const result = configSchema.safeParse(layer, { reportInput: true });
+  // The flag layer has only sections flagLayerSchema knows: it judges them exactly as the whole
+  // config schema would, without building the rest (see flag-layer-schema.ts). jitless: one parse.
+  const result = flagLayerSchema.safeParse(layer, { reportInput: true, jitless: true });
   if (!result.success) {
     const problems = formatConfigIssues(result.error.issues, { nameOf: (path) => FLAG_FOR_KEY[path.join('.')] });
     const first = FLAG_FOR_KEY[result.error.issues[0]?.path.map(String).join('.') ?? ''] ?? 'flags';

@@ -4,7 +4,7 @@ import { describeDecision, outcomeOf, type TaskOutcome } from '../engine/decisio
 import { GENERATING_ROLES, ROLES, type Role } from '../model/role.js';
 import { type OpenkoiConfig } from '../config/config-schema.js';
 import { requestSettingsFrom, type ModelOptions } from '../model/request-settings.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, prepareConfigValidation } from '../config/load-config.js';
 import { databasePath, openkoiHome } from '../config/paths.js';
 import { DatabaseError, openDatabase, type Database } from '../memory/database.js';
 import { TaskStore } from '../memory/task-store.js';
@@ -56,7 +56,6 @@ import { askToolPermission } from '../ui/ask-tool-permission.js';
 import { renderChangeStat } from '../ui/render-change-stat.js';
 import { commitChanges } from '../tools/commit-changes.js';
 import { compareCodePoints } from '../model/compare-code-points.js';
-import { loadConfigSchema } from '../config/config-schema-registry.js';
 
 export interface RunTaskInput {
   task: string;
@@ -114,10 +113,11 @@ function evaluatorSkills(skills: Map<string, Skill>): Skill[] {
 
 /** Runs a task end to end and returns the process exit code. */
 export async function runTask(input: RunTaskInput): Promise<number> {
-  // loadConfig validates with zod, which this command loads up front (only status may skip it).
-  await loadConfigSchema();
   const environment = input.environment ?? process.env;
   const workspace = input.workspace ?? process.cwd();
+  // loadConfig validates with zod: the whole config schema when a config file or an OPENKOI_*
+  // variable is there to validate, only the sections flags set when the flags are all there is.
+  await prepareConfigValidation({ environment, flags: input.flags, workspace, trusted: false, ...(input.configPath ? { explicitPath: input.configPath } : {}) });
   const progress = new Progress(input.stderr, input.quiet);
   if (input.task.trim() === '') {
     progress.error('No task given. Usage: openkoi "describe the task" (or pipe it on stdin).');

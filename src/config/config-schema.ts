@@ -1,76 +1,9 @@
 import { z } from 'zod';
-import { suggestModelRef } from '../model/model-ref.js';
-import { ROLES } from '../model/role.js';
 import { registerConfigSchema } from './config-schema-registry.js';
+import { engineSchema, evaluatorSchema, memorySchema, modelRefString, modelsSchema, outputSchema, providersSchema } from './flag-layer-schema.js';
 
 // The schema is strict everywhere: an unknown key is more often a typo than a wish,
 // and a typo silently ignored is a setting the user believes in but does not have.
-
-const modelRefString = z.string().superRefine((value, context) => {
-  if (/^[^/\s]+\/\S+$/.test(value.trim())) return;
-  const suggestion = suggestModelRef(value);
-  context.addIssue({
-    code: 'custom',
-    message: `expected a model reference "provider/model"${suggestion ? ` — did you mean "${suggestion}"?` : ''}`,
-  });
-});
-
-/** One optional entry per role: `executor = ...` in [models], a list of them in [models.fallback]. */
-function perRole<T extends z.ZodType>(value: T) {
-  return z.object(Object.fromEntries(ROLES.map((role) => [role, value.optional()])) as Record<(typeof ROLES)[number], z.ZodOptional<T>>).strict();
-}
-
-const rolesSchema = perRole(modelRefString);
-
-// `[models.options."provider/model"]` or `[models.options.<role>]`: request settings a user sets
-// per model or per role (a model's win over its role's).
-const modelOptionsSchema = z
-  .object({
-    temperature: z.number().min(0).max(2).optional(),
-    max_output_tokens: z.number().int().positive().optional(),
-    reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
-    thinking_budget: z.number().int().min(1024, 'at least 1024 tokens (the vendors\' minimum)').optional(),
-  })
-  .strict();
-
-const modelOptionsKey = z.string().refine((key) => (ROLES as readonly string[]).includes(key) || /^[^/\s]+\/\S+$/.test(key), {
-  message: `a role (${ROLES.join(', ')}) or a model reference "provider/model"`,
-});
-
-const modelsSchema = rolesSchema
-  .extend({
-    fallback: perRole(z.array(modelRefString)).optional(),
-    options: z.record(modelOptionsKey, modelOptionsSchema).optional(),
-  })
-  .strict();
-
-const providerSchema = z
-  .object({
-    // http(s) only: `localhost:11434/v1` parses as a URL of scheme "localhost" and would fail later.
-    // No user name, password or query: fetch refuses the first and the SDKs append paths after the
-    // second, so either only fails later, as a network error that cools the model down.
-    base_url: z
-      .url({ protocol: /^https?$/, error: 'an http or https URL such as "https://api.example.com/v1"' })
-      .refine((value) => !/^[a-z]+:\/\/[^/?#]*@/i.test(value) && !value.includes('?'), 'expected a URL without a user name, password or query (a key goes in the variable api_key_env names)')
-      .optional(),
-    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
-    default_model: z.string().min(1).optional(),
-    models: z.array(z.string().min(1)).optional(),
-  })
-  .strict();
-
-const engineSchema = z
-  .object({
-    quality: z.number().min(0).max(1).optional(),
-    iterations: z.number().int().min(0).max(50).optional(),
-    max_tokens: z.number().int().positive().optional(),
-    max_cost_usd: z.number().positive().optional(),
-    max_duration_s: z.number().positive().optional(),
-    regression_threshold: z.number().min(0).max(1).optional(),
-    min_improvement: z.number().min(0).max(1).optional(),
-    max_tool_rounds: z.number().int().min(1).max(200).optional(),
-  })
-  .strict();
 
 // Retries, cooldowns and fallback (routing/retry-policy.ts turns these into a RetryPolicy).
 const routingSchema = z
@@ -87,12 +20,6 @@ const routingSchema = z
   .strict();
 
 export type RoutingConfig = z.infer<typeof routingSchema>;
-
-const outputSchema = z
-  .object({
-    stream: z.boolean().optional(),
-  })
-  .strict();
 
 const priceSchema = z
   .object({
@@ -131,17 +58,6 @@ const pluginsSchema = z
 
 export type McpServerConfig = z.infer<typeof mcpServerSchema>;
 
-// [evaluator]: the checks run after each execution (engine/checks/). Commands given here run in
-// any workspace: they are the user's own; commands detected from the workspace's files run only
-// in a trusted one.
-const evaluatorSchema = z
-  .object({
-    test_command: z.string().min(1).optional(),
-    lint_command: z.string().min(1).optional(),
-    /** false (or --no-checks): no test or lint run, the judge alone scores. */
-    checks: z.boolean().optional(),
-  })
-  .strict();
 // [tools]: the executor's permission mode, rules and shell settings (src/tools/). Only a trusted
 // workspace's project file may set them (untrusted-project-keys.ts does not list them).
 const toolRule = z.string().regex(/^\s*[A-Za-z0-9_.:*-]+\s*(\(.*\))?\s*$/s, 'a rule such as "shell(npm test*)", "edit(src/**)" or "write"');
@@ -176,15 +92,6 @@ const gatewaySchema = z
   .strict();
 
 export type GatewayConfig = z.infer<typeof gatewaySchema>;
-// Semantic memory (issue 11): recall before planning, learnings after each task.
-const memorySchema = z
-  .object({
-    enabled: z.boolean().optional(),
-    recall_tokens: z.number().int().min(0).max(100_000).optional(),
-  })
-  .strict();
-
-export type MemoryConfig = z.infer<typeof memorySchema>;
 // [auth.chatgpt] / [auth.github]: openkoi's own OAuth app for device sign-in (issue 12). A client
 // id is not a secret; openkoi never borrows another client's (Codex CLI's, VS Code's).
 const oauthClientSchema = z.object({ client_id: z.string().min(1).optional() }).strict();
@@ -193,7 +100,7 @@ const authSchema = z.object({ chatgpt: oauthClientSchema.optional(), github: oau
 export const configSchema = z
   .object({
     models: modelsSchema.optional(),
-    providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a lower-case provider id'), providerSchema).optional(),
+    providers: providersSchema.optional(),
     engine: engineSchema.optional(),
     output: outputSchema.optional(),
     routing: routingSchema.optional(),
@@ -209,6 +116,7 @@ export const configSchema = z
 
 export type OpenkoiConfig = z.infer<typeof configSchema>;
 
+export type { MemoryConfig } from './flag-layer-schema.js';
 export { DEFAULT_CONFIG } from './default-config.js';
 
 registerConfigSchema(configSchema);

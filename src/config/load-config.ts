@@ -2,8 +2,9 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { ConfigError } from './config-error.js';
+import type { z } from 'zod';
 import type { OpenkoiConfig } from './config-schema.js';
-import { loadConfigSchema, registeredConfigSchema } from './config-schema-registry.js';
+import { loadConfigSchema, loadFlagLayerSchema, schemaForLayer } from './config-schema-registry.js';
 import { DEFAULT_CONFIG } from './default-config.js';
 import { environmentOverrides, variableForKey } from './environment-overrides.js';
 import { formatConfigIssues } from './format-config-issues.js';
@@ -39,17 +40,18 @@ export interface LoadedConfig {
 
 /**
  * Loads zod and the config schema when loadConfig will have something to validate: a config file,
- * an OPENKOI_* variable or flags. Without them (a fresh home), `openkoi status` never pays for them.
+ * an OPENKOI_* variable or flags. Without them (a fresh home), `openkoi status` never pays for them;
+ * with flags alone (a run in a fresh home), only the sections flags set are built.
  */
 export async function prepareConfigValidation(options: LoadConfigOptions): Promise<void> {
   const environment = options.environment ?? process.env;
-  const needed =
+  const filesOrVariables =
     options.explicitPath !== undefined ||
-    (options.flags !== undefined && Object.keys(options.flags).length > 0) ||
     Object.keys(environmentOverrides(environment)).length > 0 ||
     existsSync(userConfigPath(environment)) ||
     existsSync(projectConfigPath(options.workspace));
-  if (needed) await loadConfigSchema();
+  if (filesOrVariables) await loadConfigSchema();
+  else if (options.flags !== undefined && Object.keys(options.flags).length > 0) await loadFlagLayerSchema(options.flags);
 }
 
 /** Layering: flags > environment (OPENKOI_*) > project file > user file > defaults. */
@@ -130,8 +132,10 @@ function parseConfigFile(path: string): unknown {
 function validateLayer(data: unknown, source: string, nameOf?: (path: readonly string[]) => string | undefined): OpenkoiConfig {
   // An empty table is a valid layer: nothing to check, and no need for the schema.
   if (isEmptyTable(data)) return {};
-  const configSchema = registeredConfigSchema();
-  const result = configSchema.safeParse(data, { reportInput: true });
+  const configSchema = schemaForLayer(data) as z.ZodType<OpenkoiConfig>;
+  // jitless: a layer is validated once, and zod's compiled fast path (a `new Function` per object
+  // schema, built on first parse) costs more to build than one parse of a small table.
+  const result = configSchema.safeParse(data, { reportInput: true, jitless: true });
   if (result.success) return result.data;
   const problems = formatConfigIssues(result.error.issues, { schema: configSchema, ...(nameOf ? { nameOf } : {}) });
   const firstKey = result.error.issues[0]?.path.map(String).join('.');
