@@ -21,7 +21,7 @@ import { BEFORE_UNKNOWN, type BeforeContent, type ChangeTracker } from '../chang
 import type { CommandRunner } from '../tool.js';
 import { insideGitWorkTree, runGit } from '../run-git.js';
 import { sameStamp, type FileStamp, type WorkspaceSnapshot } from '../workspace-snapshot.js';
-import { WorkspaceStamps, type WorkspaceStampsOptions } from '../workspace-stamps.js';
+import { WorkspaceStamps } from '../workspace-stamps.js';
 
 export const COPY_MAX_FILE_BYTES = 256 * 1024;
 export const COPY_MAX_FILES = 2_000;
@@ -50,9 +50,8 @@ export class ShellChangeWatch {
     private readonly workspace: string,
     private readonly tracker: ChangeTracker,
     private readonly environment?: NodeJS.ProcessEnv,
-    stampsOptions?: WorkspaceStampsOptions,
   ) {
-    this.stamps = new WorkspaceStamps(workspace, stampsOptions);
+    this.stamps = new WorkspaceStamps(workspace);
   }
 
   /** The runner, with what its commands change in the report: the evaluator's test and lint commands change files too (a lint --fix, a snapshot written). */
