@@ -48,6 +48,7 @@ import { buildToolSetup, choosePermissionMode, type ToolSetup } from './build-to
 import { startMemoryIndexing } from './start-memory-indexing.js';
 import { extraToolsProvider, startRunMcpServers } from './start-run-mcp-servers.js';
 import type { McpServers } from '../tools/mcp/mcp-servers.js';
+import type { ShellChangeWatch } from '../tools/shell/shell-change-watch.js';
 import type { AskPermission, PermissionMode } from '../tools/permission-mode.js';
 import type { CommandRunner, Tool } from '../tools/tool.js';
 import type { SandboxStatus } from '../tools/shell/sandbox.js';
@@ -126,7 +127,8 @@ export async function runTask(input: RunTaskInput): Promise<number> {
   let database: Database | undefined;
   let taskMemory: TaskMemory | undefined;
   let mcpServers: McpServers | undefined;
-  let toolsToClose: ToolSetup | undefined;
+  // The change watch holds folder watchers until the run ends (toolSetup lives inside the try).
+  let watchToClose: ShellChangeWatch | undefined;
   try {
     // Trust is decided once per run, before anything reads the workspace's config; `trust.trusted`
     // is the decision everything else that reads the workspace's files (tools, MCP) follows.
@@ -306,7 +308,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
         },
         onRefused: (line) => input.stderr.write(`openkoi: ${line}\n`),
       });
-      toolsToClose = toolSetup;
+      watchToClose = toolSetup.watch;
       const shellNote = choice.mode === 'read' ? 'no writes, no shell' : toolSetup.sandbox.sandboxed ? 'shell sandboxed (bwrap)' : `shell NOT sandboxed: ${toolSetup.sandbox.reason}`;
       progress.line('tools', `mode ${choice.mode} · ${shellNote} · workspace ${trust.workspace}`);
     }
@@ -441,7 +443,7 @@ export async function runTask(input: RunTaskInput): Promise<number> {
   } finally {
     // Every server this run started ends with it: no orphan processes.
     await mcpServers?.close();
-    toolsToClose?.watch.close();
+    watchToClose?.close();
     await taskMemory?.close();
     database?.close();
   }

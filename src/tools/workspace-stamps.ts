@@ -9,7 +9,7 @@
 import { lstatSync, watch as watchFolder, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { readFolder, scopesFor, type IgnoreScope } from './walk-workspace.js';
-import { SNAPSHOT_ENTRY_LIMIT, sameStamp, type FileStamp, type WorkspaceSnapshot } from './workspace-snapshot.js';
+import { SNAPSHOT_ENTRY_LIMIT, sameStamp, type FileStamp } from './workspace-snapshot.js';
 
 /** Past this many folder events between two reads, the next read walks everything: the kernel's event queue may have overflowed, and then its events are lost without a word. */
 export const MAX_EVENTS_BETWEEN_READS = 1_000;
@@ -63,8 +63,6 @@ export class WorkspaceStamps {
   private hintsComplete = false;
   /** Entries listed by the current full walk; past SNAPSHOT_ENTRY_LIMIT the rest is not watched. */
   private entries = 0;
-  /** During a full walk: the paths not found yet. */
-  private seen: Set<string> | undefined;
 
   constructor(
     private readonly workspace: string,
@@ -86,11 +84,6 @@ export class WorkspaceStamps {
     return { snapshot: this.stamps, changed };
   }
 
-  /** A copy of every file's stamp now. */
-  async snapshot(): Promise<WorkspaceSnapshot> {
-    return new Map((await this.read()).snapshot);
-  }
-
   /** Stops watching. A later read walks everything (and reports what changed meanwhile). */
   close(): void {
     for (const folder of this.folders.values()) folder.watcher?.close();
@@ -110,8 +103,7 @@ export class WorkspaceStamps {
   private walkEverything(): void {
     this.close();
     // Every stamp is read again; what is not found again is gone.
-    const unseen = new Set(this.stamps.keys());
-    this.seen = unseen;
+    const before = [...this.stamps.keys()];
     this.events = 0;
     this.entries = 0;
     let complete = this.watch !== undefined && !this.watchingGivenUp;
@@ -119,8 +111,7 @@ export class WorkspaceStamps {
       if (!this.loadFolder(relative, scopes, ownLoaded, visit)) complete = false;
     };
     visit('', scopesFor(this.workspace, ''), true);
-    this.seen = undefined;
-    for (const path of unseen) this.setStamp(path, undefined);
+    for (const path of before) if (!this.folders.get(folderOf(path))?.files.has(path)) this.setStamp(path, undefined);
     this.hintsComplete = complete && this.entries < SNAPSHOT_ENTRY_LIMIT;
     if (!this.hintsComplete && this.watch && !this.watchingGivenUp) this.giveUpWatching();
   }
@@ -168,7 +159,6 @@ export class WorkspaceStamps {
           const stamp = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
           folder.files.set(entry.path, stamp);
           stale.delete(entry.path);
-          this.seen?.delete(entry.path);
           this.setStamp(entry.path, stamp);
         }
       } catch {
@@ -187,7 +177,7 @@ export class WorkspaceStamps {
   }
 
   private refreshDirty(): void {
-    this.entries = 0; // a refresh is not held to the walk's limit
+    this.entries = 0; // a refresh counts only what it lists itself
     // Parents first, so a removed or added sub-folder is settled before its own events are read.
     const order = [...this.dirty].sort((a, b) => a.split('/').length - b.split('/').length);
     this.dirty.clear();
@@ -229,3 +219,8 @@ export class WorkspaceStamps {
   }
 }
 
+/** The workspace-relative folder that holds `path` ('' for the root). */
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '' : path.slice(0, slash);
+}

@@ -33,6 +33,11 @@ function stampsOf(workspace: string, options?: ConstructorParameters<typeof Work
   return stamps;
 }
 
+/** A copy of the stamps as one read finds them. */
+async function snapshotOf(stamps: WorkspaceStamps): Promise<WorkspaceSnapshot> {
+  return new Map((await stamps.read()).snapshot);
+}
+
 function project(): string {
   const workspace = makeDirectory();
   mkdirSync(join(workspace, 'src', 'deep'), { recursive: true });
@@ -50,11 +55,12 @@ function shell(workspace: string, script: string): void {
   execFileSync('/bin/sh', ['-c', script], { cwd: workspace });
 }
 
+// WorkspaceStamps watches folders on Linux only (elsewhere every read walks: the last tests below).
 describe.runIf(process.platform === 'linux')('with real folder watchers, every read agrees with a full walk', () => {
   it('files rewritten, created, removed and renamed, in nested folders', async () => {
     const workspace = project();
     const stamps = stampsOf(workspace);
-    expect(await stamps.snapshot()).toEqual(takeSnapshot(workspace));
+    expect(await snapshotOf(stamps)).toEqual(takeSnapshot(workspace));
     const steps = [
       "sed -i 's/b/B/' src/deep/b.ts",
       'printf x > src/deep/new.ts',
@@ -71,7 +77,7 @@ describe.runIf(process.platform === 'linux')('with real folder watchers, every r
     ];
     for (const step of steps) {
       shell(workspace, step);
-      expect(await stamps.snapshot(), step).toEqual(takeSnapshot(workspace));
+      expect(await snapshotOf(stamps), step).toEqual(takeSnapshot(workspace));
     }
   });
 
@@ -92,9 +98,9 @@ describe.runIf(process.platform === 'linux')('with real folder watchers, every r
   it('a changed .gitignore changes what is listed', async () => {
     const workspace = project();
     const stamps = stampsOf(workspace);
-    await stamps.snapshot();
+    await snapshotOf(stamps);
     shell(workspace, "printf 'src/deep/\\n' > .gitignore");
-    const snapshot = await stamps.snapshot();
+    const snapshot = await snapshotOf(stamps);
     expect(snapshot).toEqual(takeSnapshot(workspace));
     expect(snapshot.has('build/out.js')).toBe(true);
     expect(snapshot.has('src/deep/b.ts')).toBe(false);
@@ -113,6 +119,16 @@ function scriptedWatch(options: { failAt?: string } = {}) {
   return { watch, watchers };
 }
 
+/** A project read once by stamps with scripted watchers. */
+async function watchedProject(options: { failAt?: string; maxWatchedFolders?: number; maxEventsBetweenReads?: number } = {}) {
+  const { failAt, ...limits } = options;
+  const workspace = project();
+  const { watch, watchers } = scriptedWatch(failAt !== undefined ? { failAt } : {});
+  const stamps = stampsOf(workspace, { watch, ...limits });
+  const first = await snapshotOf(stamps);
+  return { workspace, watchers, stamps, first };
+}
+
 function bumpAndRewrite(path: string, text: string): void {
   writeFileSync(path, text);
   const later = new Date(Date.now() + 60_000);
@@ -121,85 +137,64 @@ function bumpAndRewrite(path: string, text: string): void {
 
 describe('the hints are what spare the walk, and any doubt brings it back', () => {
   it('without an event a folder is not read again; with one it is', async () => {
-    const workspace = project();
-    const { watch, watchers } = scriptedWatch();
-    const stamps = stampsOf(workspace, { watch });
-    const first = await stamps.snapshot();
+    const { workspace, watchers, stamps, first } = await watchedProject();
     expect([...watchers.keys()].map((path) => path.slice(workspace.length)).sort()).toEqual(['', '/src', '/src/deep']); // build/ is ignored: not watched
     bumpAndRewrite(join(workspace, 'src', 'deep', 'b.ts'), 'changed, unseen\n');
     // No event: the stamp read before stands (proof that nothing walked the folder).
-    expect((await stamps.snapshot()).get('src/deep/b.ts')).toEqual(first.get('src/deep/b.ts'));
+    expect((await snapshotOf(stamps)).get('src/deep/b.ts')).toEqual(first.get('src/deep/b.ts'));
     const old = watchers.get(join(workspace, 'src', 'deep'))!;
     old.listener('change', 'b.ts');
-    expect(await stamps.snapshot()).toEqual(takeSnapshot(workspace));
+    expect(await snapshotOf(stamps)).toEqual(takeSnapshot(workspace));
     // The folder read again got a new watcher (the old one may be on a folder since replaced), and the old one is closed.
     expect(watchers.get(join(workspace, 'src', 'deep'))).not.toBe(old);
     expect(old.closed).toBe(true);
   });
 
   it('a folder whose watch cannot start (the watch limit): no watch is held, and every read walks everything', async () => {
-    const workspace = project();
-    const { watch, watchers } = scriptedWatch({ failAt: '/src/deep' });
-    const stamps = stampsOf(workspace, { watch });
-    await stamps.snapshot();
+    const { workspace, watchers, stamps } = await watchedProject({ failAt: '/src/deep' });
     // The watches that did start are given back: other programs share the limit.
     expect(watchers.size).toBeGreaterThan(0);
     expect([...watchers.values()].every((watcher) => watcher.closed)).toBe(true);
     bumpAndRewrite(join(workspace, 'src', 'a.ts'), 'changed, no event\n');
     const created = watchers.size;
-    expect(await stamps.snapshot()).toEqual(takeSnapshot(workspace));
+    expect(await snapshotOf(stamps)).toEqual(takeSnapshot(workspace));
     expect(watchers.size).toBe(created); // and no new ones are tried
   });
 
   it('more folders than it may watch: none is watched, and every read walks everything', async () => {
-    const workspace = project();
-    const { watch, watchers } = scriptedWatch();
-    const stamps = stampsOf(workspace, { watch, maxWatchedFolders: 2 }); // the project has 3
-    await stamps.snapshot();
+    const { workspace, watchers, stamps } = await watchedProject({ maxWatchedFolders: 2 }); // the project has 3
     expect([...watchers.values()].every((watcher) => watcher.closed)).toBe(true);
     bumpAndRewrite(join(workspace, 'src', 'deep', 'b.ts'), 'changed, no event\n');
-    expect(await stamps.snapshot()).toEqual(takeSnapshot(workspace));
+    expect(await snapshotOf(stamps)).toEqual(takeSnapshot(workspace));
   });
 
   it('a watcher that fails later: the next read walks everything', async () => {
-    const workspace = project();
-    const { watch, watchers } = scriptedWatch();
-    const stamps = stampsOf(workspace, { watch });
-    await stamps.snapshot();
+    const { workspace, watchers, stamps } = await watchedProject();
     watchers.get(join(workspace, 'src'))!.emit('error', new Error('watch failed'));
     bumpAndRewrite(join(workspace, 'src', 'deep', 'b.ts'), 'changed, no event\n');
-    expect(await stamps.snapshot()).toEqual(takeSnapshot(workspace));
+    expect(await snapshotOf(stamps)).toEqual(takeSnapshot(workspace));
   });
 
   it('more events than the kernel may have kept: the next read walks everything', async () => {
-    const workspace = project();
-    const { watch, watchers } = scriptedWatch();
-    const stamps = stampsOf(workspace, { watch, maxEventsBetweenReads: 3 });
-    await stamps.snapshot();
+    const { workspace, watchers, stamps } = await watchedProject({ maxEventsBetweenReads: 3 });
     // Events for the root only; the change below had none (as if the queue overflowed).
     for (let i = 0; i < 4; i++) watchers.get(workspace)!.listener('change', 'README.md');
     bumpAndRewrite(join(workspace, 'src', 'deep', 'b.ts'), 'changed, event lost\n');
-    expect(await stamps.snapshot()).toEqual(takeSnapshot(workspace));
+    expect(await snapshotOf(stamps)).toEqual(takeSnapshot(workspace));
   });
 
   it('an event without a file name: the next read walks everything', async () => {
-    const workspace = project();
-    const { watch, watchers } = scriptedWatch();
-    const stamps = stampsOf(workspace, { watch });
-    await stamps.snapshot();
+    const { workspace, watchers, stamps } = await watchedProject();
     watchers.get(workspace)!.listener('rename', null);
     bumpAndRewrite(join(workspace, 'src', 'deep', 'b.ts'), 'changed\n');
-    expect(await stamps.snapshot()).toEqual(takeSnapshot(workspace));
+    expect(await snapshotOf(stamps)).toEqual(takeSnapshot(workspace));
   });
 
   it('a removed folder stops being watched; close() stops the rest', async () => {
-    const workspace = project();
-    const { watch, watchers } = scriptedWatch();
-    const stamps = stampsOf(workspace, { watch });
-    await stamps.snapshot();
+    const { workspace, watchers, stamps } = await watchedProject();
     rmSync(join(workspace, 'src', 'deep'), { recursive: true });
     watchers.get(join(workspace, 'src'))!.listener('rename', 'deep');
-    expect(await stamps.snapshot()).toEqual(takeSnapshot(workspace));
+    expect(await snapshotOf(stamps)).toEqual(takeSnapshot(workspace));
     expect(watchers.get(join(workspace, 'src', 'deep'))!.closed).toBe(true);
     expect(watchers.get(join(workspace, 'src'))!.closed).toBe(false);
     stamps.close();
@@ -207,16 +202,13 @@ describe('the hints are what spare the walk, and any doubt brings it back', () =
   });
 
   it('a folder moved in gets read whole and watched', async () => {
-    const workspace = project();
+    const { workspace, watchers, stamps } = await watchedProject();
     const outside = makeDirectory();
     mkdirSync(join(outside, 'pkg', 'sub'), { recursive: true });
     writeFileSync(join(outside, 'pkg', 'sub', 'e.ts'), 'e\n');
-    const { watch, watchers } = scriptedWatch();
-    const stamps = stampsOf(workspace, { watch });
-    await stamps.snapshot();
     renameSync(join(outside, 'pkg'), join(workspace, 'pkg'));
     watchers.get(workspace)!.listener('rename', 'pkg');
-    const snapshot = await stamps.snapshot();
+    const snapshot = await snapshotOf(stamps);
     expect(snapshot).toEqual(takeSnapshot(workspace));
     expect(snapshot.has('pkg/sub/e.ts')).toBe(true);
     expect(watchers.has(join(workspace, 'pkg', 'sub'))).toBe(true);
@@ -225,7 +217,7 @@ describe('the hints are what spare the walk, and any doubt brings it back', () =
   it('no watcher at all (not Linux): every read walks everything, and says what changed', async () => {
     const workspace = project();
     const stamps = stampsOf(workspace, { watch: undefined });
-    const before = await stamps.snapshot();
+    const before = await snapshotOf(stamps);
     bumpAndRewrite(join(workspace, 'src', 'deep', 'b.ts'), 'changed\n');
     rmSync(join(workspace, 'src', 'a.ts'));
     writeFileSync(join(workspace, 'src', 'c.ts'), 'c\n');
